@@ -1,0 +1,476 @@
+"""A Kapture-compatible order API on loopback, for trying the app and for tests.
+
+It speaks the documented contract: ``add-update`` and ``pull-internal`` behind Basic auth,
+the documented success and ``failed`` bodies, ids that grow like Kapture's. Fault knobs let
+QA and tests see every way a real tenant can misbehave:
+
+    none             answer as documented
+    http_500_html    HTTP 500 with a gateway's HTML page
+    failed_200       HTTP 200 with ``"status": "failed"``
+    malformed_json   HTTP 200 with a body cut off mid-JSON
+    drop_connection  read the request, then close the socket without a word
+    slow             process the order, but answer only after ``slow_seconds``
+
+Faults and latency apply before authentication, like trouble in front of the real server.
+``python -m kapture.sandbox --port 8765`` runs it standalone; ``start_sandbox()`` runs it in
+a thread and returns its URL. ``/_sandbox/...`` endpoints inspect it and set faults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from kapture.client import ADD_UPDATE_PATH, PULL_PATH
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "sandbox"
+FIRST_IDS = {"order_id": 23518266, "customer_id": 191696571, "enquiry_id": 24284202, "contact_id": 210010452}
+_FILTER_KEYS = ("name", "phone", "email", "orderIds", "customerIds", "erpOrderId", "enquiryIds",
+                "createStartDate", "createEndDate")  # fmt: skip
+_HTML_500 = (
+    "<html><head><title>500 Internal Server Error</title></head><body>"
+    "<center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>"
+)
+
+
+class Fault(StrEnum):
+    """How the sandbox misbehaves, on purpose."""
+
+    NONE = "none"
+    HTTP_500_HTML = "http_500_html"
+    FAILED_200 = "failed_200"
+    MALFORMED_JSON = "malformed_json"
+    DROP_CONNECTION = "drop_connection"
+    SLOW = "slow"
+
+
+@dataclass
+class Faults:
+    """The knobs: a fault mode, added latency, and how bad credentials are answered."""
+
+    mode: Fault = Fault.NONE
+    latency_ms: int = 0
+    slow_seconds: float = 35.0  # longer than the client's default 30 s read timeout
+    times: int | None = None  # the fault hits only the next N requests; None: all of them
+    auth_failure_status: int = 401  # the vendor does not say: 401 or 200 with "failed"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Faults:
+        """Faults from a JSON-like dict; unknown keys are an error."""
+        faults = cls(**data)
+        faults.mode = Fault(faults.mode)
+        return faults
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request as it reached the sandbox, headers and body exactly."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    received_at: datetime
+
+
+@dataclass
+class StoredOrder:
+    """An order the sandbox keeps, in the shape the pull answer returns."""
+
+    order_id: int
+    customer_id: int
+    enquiry_id: int
+    contact_id: int
+    customer_name: str
+    phone: str
+    email: str
+    erp_order_id: str
+    create_date: str
+    created_at: str
+    updated_at: str
+    payload: dict[str, Any] = field(repr=False)
+
+
+class SandboxState:
+    """Everything the sandbox remembers; safe to share between request threads."""
+
+    def __init__(self, username: str, password: str) -> None:
+        self.expected_auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+        self.faults = Faults()
+        self.requests: deque[ReceivedRequest] = deque(maxlen=10_000)
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._orders: dict[int, StoredOrder] = {}
+        self._customers: dict[str, int] = {}
+        self._next = dict(FIRST_IDS)
+
+    def orders(self) -> list[StoredOrder]:
+        """The stored orders, oldest first."""
+        with self._lock:
+            return list(self._orders.values())
+
+    def set_faults(self, faults: Faults) -> None:
+        """Replace the fault knobs."""
+        with self._lock:
+            self.faults = faults
+
+    def reset(self) -> None:
+        """Forget orders, requests and faults (ids keep growing, like Kapture's)."""
+        with self._lock:
+            self._orders.clear()
+            self._customers.clear()
+            self.requests.clear()
+            self.faults = Faults()
+
+    def take_fault(self) -> tuple[Fault, Faults]:
+        """The fault for this request, counting it down when it is limited."""
+        with self._lock:
+            faults = self.faults
+            mode = faults.mode
+            if mode is not Fault.NONE and faults.times is not None:
+                if faults.times <= 0:
+                    mode = Fault.NONE
+                else:
+                    faults.times -= 1
+            return mode, faults
+
+    def add_order(self, payload: dict[str, Any]) -> StoredOrder:
+        """Store a new order, matching the customer by phone or email."""
+        customer = payload["customer_info"]
+        contacts = payload.get("contact_info") or [{}]
+        now = datetime.now(UTC)
+        with self._lock:
+            keys = [f"{kind}:{value}" for kind, value in (("phone", _digits(customer.get("phone"))),
+                    ("email", str(customer.get("email_id") or "").strip().lower())) if value]  # fmt: skip
+            customer_id = next((self._customers[k] for k in keys if k in self._customers), None)
+            if customer_id is None:
+                customer_id = self._take("customer_id")
+            for key in keys:
+                self._customers[key] = customer_id
+            order = StoredOrder(
+                order_id=self._take("order_id"),
+                customer_id=customer_id,
+                enquiry_id=self._take("enquiry_id"),
+                contact_id=_int_or(contacts[0].get("contact_id") if isinstance(contacts[0], dict) else None)
+                or self._take("contact_id"),
+                customer_name=str(customer.get("customer_name", "")),
+                phone=str(customer.get("phone", "")),
+                email=str(customer.get("email_id", "")),
+                erp_order_id=str(payload.get("order_info", {}).get("erp_order_id", "")),
+                create_date=now.date().isoformat(),
+                created_at=now.isoformat(timespec="seconds"),
+                updated_at=now.isoformat(timespec="seconds"),
+                payload=payload,
+            )
+            self._orders[order.order_id] = order
+            return order
+
+    def update_order(self, order_id: int, payload: dict[str, Any]) -> StoredOrder | None:
+        """Update a stored order; None when Kapture would not know it."""
+        with self._lock:
+            order = self._orders.get(order_id)
+            if order is None:
+                return None
+            customer = payload.get("customer_info", {})
+            order.customer_name = str(customer.get("customer_name", order.customer_name))
+            order.phone = str(customer.get("phone", order.phone))
+            order.email = str(customer.get("email_id", order.email))
+            order.erp_order_id = str(payload.get("order_info", {}).get("erp_order_id", order.erp_order_id))
+            order.updated_at = datetime.now(UTC).isoformat(timespec="seconds")
+            order.payload = payload
+            return order
+
+    def _take(self, kind: str) -> int:
+        value = self._next[kind]
+        self._next[kind] = value + 1
+        return value
+
+
+class Sandbox:
+    """A running sandbox: its URL, its state, and a way to stop it."""
+
+    def __init__(self, server: ThreadingHTTPServer, thread: threading.Thread | None) -> None:
+        self._server = server
+        self._thread = thread
+        host, port = server.server_address[:2]
+        self.url = f"http://{host}:{port}"
+        self.state: SandboxState = server.state  # type: ignore[attr-defined]
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def set_faults(self, **knobs: Any) -> None:
+        """Set fault knobs by name (``mode``, ``latency_ms``, ``slow_seconds``, ``times``…)."""
+        self.state.set_faults(Faults.from_dict(knobs))
+
+    def stop(self) -> None:
+        """Stop serving; slow answers in flight are cut short."""
+        self.state.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def start_sandbox(
+    *, host: str = "127.0.0.1", port: int = 0, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD
+) -> Sandbox:
+    """Start a sandbox in a background thread (port 0: a free one) and return it."""
+    server = _make_server(host, port, username, password)
+    thread = threading.Thread(target=server.serve_forever, name="kapture-sandbox", daemon=True)
+    thread.start()
+    return Sandbox(server, thread)
+
+
+def _make_server(host: str, port: int, username: str, password: str, verbose: bool = False) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), _Handler)
+    server.daemon_threads = True
+    server.state = SandboxState(username, password)  # type: ignore[attr-defined]
+    server.verbose = verbose  # type: ignore[attr-defined]
+    return server
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real gateway offers
+    # Headers and body go out in two writes; without this, Nagle's algorithm and the client's
+    # delayed ACK stall every kept-alive request by ~40 ms (measured, see the house plan).
+    disable_nagle_algorithm = True
+    server_version = "KaptureSandbox/1.0"
+
+    @property
+    def state(self) -> SandboxState:
+        return self.server.state  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        if getattr(self.server, "verbose", False):
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        if self.path == "/_sandbox/state":
+            faults = asdict(self.state.faults)
+            self._send_json(200, {"orders": len(self.state.orders()), "requests": len(self.state.requests),
+                                  "faults": faults})  # fmt: skip
+        elif self.path == "/_sandbox/orders":
+            self._send_json(200, [_public(order) for order in self.state.orders()])
+        else:
+            self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
+
+    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/_sandbox/"):
+            self._control(body)
+            return
+        if self.path not in (ADD_UPDATE_PATH, PULL_PATH):
+            self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
+            return
+        self.state.requests.append(
+            ReceivedRequest("POST", self.path, dict(self.headers.items()), body, datetime.now(UTC))
+        )
+        fault, faults = self.state.take_fault()
+        if faults.latency_ms:
+            self.state.stopping.wait(faults.latency_ms / 1000)
+        if fault is Fault.DROP_CONNECTION:
+            self.close_connection = True
+            return
+        if fault is Fault.HTTP_500_HTML:
+            self._send_html(500, _HTML_500)
+        elif fault is Fault.FAILED_200:
+            self._send_json(200, _failed("Sandbox fault: the order could not be processed right now."))
+        elif fault is Fault.MALFORMED_JSON:
+            self._send(200, "application/json", b'{"status": "success", "message": "Order Added succ')
+        else:
+            if fault is Fault.SLOW:
+                # The order is processed at once but answered late: "the order may exist".
+                status, answer = self._answer(body)
+                self.state.stopping.wait(faults.slow_seconds)
+                self._send_json(status, answer)
+            else:
+                self._send_json(*self._answer(body))
+
+    def _answer(self, body: bytes) -> tuple[int, dict[str, Any]]:
+        if self.headers.get("Authorization", "") != self.state.expected_auth:
+            return self.state.faults.auth_failure_status, _failed("Invalid Auth Key")
+        if not (self.headers.get("Content-Type") or "").lower().startswith("application/json"):
+            return 400, _failed("Content-Type must be application/json")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return 400, _failed("Malformed JSON request body")
+        if not isinstance(payload, dict):
+            return 400, _failed("Request body must be a JSON object")
+        if self.path == PULL_PATH:
+            return _pull(self.state, payload)
+        return _add_update(self.state, payload)
+
+    def _control(self, body: bytes) -> None:
+        if self.path == "/_sandbox/reset":
+            self.state.reset()
+            self._send_json(200, {"status": "success"})
+            return
+        if self.path == "/_sandbox/faults":
+            try:
+                self.state.set_faults(Faults.from_dict(json.loads(body or b"{}")))
+            except (ValueError, TypeError) as exc:
+                self._send_json(400, _failed(f"Bad fault settings: {exc}"))
+                return
+            self._send_json(200, {"status": "success", "faults": asdict(self.state.faults)})
+            return
+        self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
+
+    def _send_json(self, status: int, data: Any) -> None:
+        self._send(status, "application/json", json.dumps(data, ensure_ascii=False).encode())
+
+    def _send_html(self, status: int, html: str) -> None:
+        self._send(status, "text/html; charset=utf-8", html.encode())
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (its timeout): nothing to tell
+
+
+def _add_update(state: SandboxState, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    customer = payload.get("customer_info")
+    if not isinstance(customer, dict):
+        return 400, _failed("customer_info is mandatory")
+    if not str(customer.get("customer_name") or "").strip():
+        return 400, _failed("customer_name is mandatory")
+    if "contact_info" in payload and not isinstance(payload["contact_info"], list):
+        return 400, _failed("contact_info must be a list")
+    order_info = payload.get("order_info")
+    order_info = order_info if isinstance(order_info, dict) else {}
+    if order_info.get("update") is True:
+        order_id = _int_or(order_info.get("order_id"))
+        if order_id is None:
+            return 400, _failed("order_id is mandatory to update an order")
+        order = state.update_order(order_id, payload)
+        if order is None:
+            return 200, _failed(f"No order found with order_id {order_info.get('order_id')}")
+        return 200, _success("Order Updated successfully !", order, "UPDATE_ORDER")
+    return 200, _success("Order Added successfully !", state.add_order(payload), "ADD_ORDER")
+
+
+def _pull(state: SandboxState, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    cm_id = body.get("cmId")
+    if isinstance(cm_id, bool) or not isinstance(cm_id, int) or cm_id <= 0:
+        return 400, _failed("cmId is mandatory and must be greater than 0")
+    filters = {key: str(body[key]).strip() for key in _FILTER_KEYS if str(body.get(key) or "").strip()}
+    if not filters:
+        return 400, _failed("At least one filter is mandatory")
+    start, end = filters.get("createStartDate"), filters.get("createEndDate")
+    try:
+        if start and end and date.fromisoformat(end) - date.fromisoformat(start) > timedelta(days=1):
+            return 400, _failed("The date range cannot be more than 24 hours")
+    except ValueError:
+        return 400, _failed("Dates must be written YYYY-MM-DD")
+    try:
+        limit = int(body.get("limit") or 100)
+        offset = int(body.get("offset") or 0)
+    except ValueError:
+        return 400, _failed("limit and offset must be numbers")
+    found = [order for order in state.orders() if _matches(order, filters)]
+    return 200, {
+        "status": "success",
+        "message": "Orders fetched successfully",
+        "orderList": [_public(order) for order in found[offset : offset + limit]],
+    }
+
+
+def _matches(order: StoredOrder, filters: dict[str, str]) -> bool:
+    checks = {
+        "name": lambda v: v.lower() in order.customer_name.lower(),
+        "phone": lambda v: _digits(v) == _digits(order.phone),
+        "email": lambda v: v.lower() == order.email.lower(),
+        "orderIds": lambda v: str(order.order_id) in _split(v),
+        "customerIds": lambda v: str(order.customer_id) in _split(v),
+        "enquiryIds": lambda v: str(order.enquiry_id) in _split(v),
+        "erpOrderId": lambda v: v == order.erp_order_id,
+        "createStartDate": lambda v: order.create_date >= v,
+        "createEndDate": lambda v: order.create_date <= v,
+    }
+    return all(checks[key](value) for key, value in filters.items())
+
+
+def _success(message: str, order: StoredOrder, event: str) -> dict[str, Any]:
+    return {
+        "status": "success",
+        "message": message,
+        "Order": {
+            "result": True,
+            "order_id": order.order_id,
+            "customer_id": order.customer_id,
+            "enquiry_id": order.enquiry_id,
+            "action": "ORDER",
+            "action_event": event,
+            "contact_id": order.contact_id,
+        },
+    }
+
+
+def _failed(message: str) -> dict[str, Any]:
+    return {"message": message, "status": "failed"}
+
+
+def _public(order: StoredOrder) -> dict[str, Any]:
+    data = asdict(order)
+    del data["payload"]
+    return data
+
+
+def _digits(value: object) -> str:
+    return "".join(ch for ch in str(value or "") if ch.isdigit())
+
+
+def _split(value: str) -> set[str]:
+    return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def _int_or(value: object) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the sandbox in the foreground until Ctrl+C."""
+    parser = argparse.ArgumentParser(description="A Kapture-compatible order API on loopback.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--username", default=DEMO_USERNAME)
+    parser.add_argument("--password", default=DEMO_PASSWORD)
+    parser.add_argument("--fault", choices=[f.value for f in Fault], default=Fault.NONE.value)
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    args = parser.parse_args(argv)
+    server = _make_server(args.host, args.port, args.username, args.password, verbose=not args.quiet)
+    server.state.set_faults(Faults(mode=Fault(args.fault), latency_ms=args.latency_ms))  # type: ignore[attr-defined]
+    host, port = server.server_address[:2]
+    print(f"Kapture sandbox on http://{host}:{port} (user {args.username!r}); Ctrl+C stops it.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

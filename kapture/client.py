@@ -9,8 +9,8 @@ before the request left.
 from __future__ import annotations
 
 import base64
-import http.client
 import copy
+import http.client
 import json
 import re
 import time
@@ -152,7 +152,9 @@ class KaptureClient:
             result = self.send_raw(body, path=PULL_PATH, operation="pull")
         return result
 
-    def send_raw(self, body: str | bytes, *, path: str = ADD_UPDATE_PATH, operation: str = "raw") -> KaptureResult:
+    def send_raw(
+        self, body: str | bytes, *, path: str = ADD_UPDATE_PATH, operation: str = "raw"
+    ) -> KaptureResult:
         """Send the body byte for byte, as QA typed it, and classify the answer."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")

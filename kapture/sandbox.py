@@ -234,7 +234,9 @@ def start_sandbox(
     return Sandbox(server, thread)
 
 
-def _make_server(host: str, port: int, username: str, password: str, verbose: bool = False) -> ThreadingHTTPServer:
+def _make_server(
+    host: str, port: int, username: str, password: str, verbose: bool = False
+) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((host, port), _Handler)
     server.daemon_threads = True
     server.state = SandboxState(username, password)  # type: ignore[attr-defined]
@@ -257,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         if self.path == "/_sandbox/state":
             faults = asdict(self.state.faults)
             self._send_json(200, {"orders": len(self.state.orders()), "requests": len(self.state.requests),
@@ -267,7 +269,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.startswith("/_sandbox/"):
             self._control(body)

@@ -55,14 +55,14 @@ def python(base_url: str, body: str | dict[str, Any], path: str = ADD_UPDATE_PAT
 def node(base_url: str, body: str | dict[str, Any], path: str = ADD_UPDATE_PATH) -> str:
     """A Node.js (18+) script with fetch."""
     return (
-        f"// Save as send-order.mjs, then: {TOKEN_VARIABLE}=<base64 of username:password> node send-order.mjs\n"
+        f"// Save as send-order.mjs; run: {TOKEN_VARIABLE}=<base64 of user:password> node send-order.mjs\n"
         f"const url = {json.dumps(endpoint(base_url, path))};\n"
         f"const body = {json.dumps(_text(body), ensure_ascii=False)};\n\n"
         "const response = await fetch(url, {\n"
         '  method: "POST",\n'
         "  headers: {\n"
         '    "Content-Type": "application/json",\n'
-        f'    Authorization: `Basic ${{process.env.{TOKEN_VARIABLE}}}`,\n'
+        f"    Authorization: `Basic ${{process.env.{TOKEN_VARIABLE}}}`,\n"
         "  },\n"
         "  body,\n"
         "  signal: AbortSignal.timeout(30_000),\n"

@@ -95,9 +95,7 @@ def _broken_rules(payload: OrderPayload) -> Iterator[Problem]:
     for index, contact in enumerate(payload.contact_info):
         prefix = f"contact_info[{index}]"
         yield from _phone_problems(f"{prefix}.contact_person_phone", contact.contact_person_phone)
-        yield from _phone_problems(
-            f"{prefix}.additional_contact_phone", contact.additional_contact_phone
-        )
+        yield from _phone_problems(f"{prefix}.additional_contact_phone", contact.additional_contact_phone)
         yield from _email_problems(f"{prefix}.contact_person_email", contact.contact_person_email)
     order = payload.order_info
     if order.update and not order.order_id.strip():

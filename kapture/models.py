@@ -2,7 +2,8 @@
 
 Every model keeps unknown keys (``extra="allow"``), so tenant-specific fields survive at
 every depth. Defaults are the vendor's documented example with its strings emptied and its
-booleans kept. Types are checked here; the business rules live in ``kapture.validation``.
+booleans kept. Types are checked strictly (``"yes"`` is not silently turned into ``true``);
+the business rules live in ``kapture.validation``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 
 class KaptureModel(BaseModel):
@@ -41,16 +42,16 @@ class CustomerInfo(KaptureModel):
     customer_assign_emp_email: str = ""
     zone: str = ""
     customer_remarks: str = ""
-    individual: bool = False
-    organization: bool = True
-    channel_partner: bool = False
+    individual: StrictBool = False
+    organization: StrictBool = True
+    channel_partner: StrictBool = False
     remarks: str = ""
     primary_source: str = ""
     secondary_source: str = ""
     tertiary_source: str = ""
     additional_fields: dict[str, Any] = Field(default_factory=dict)
     associate_fields: dict[str, Any] = Field(default_factory=dict)
-    update: bool = False
+    update: StrictBool = False
 
 
 class ContactInfo(KaptureModel):
@@ -67,8 +68,8 @@ class ContactInfo(KaptureModel):
     additional_contact_phone: str = ""
     dob: str = ""
     gender: str = ""
-    update: bool = False
-    matchEmailPhone: bool = False  # noqa: N815 - the wire name is camelCase
+    update: StrictBool = False
+    matchEmailPhone: StrictBool = False  # noqa: N815 - the wire name is camelCase
 
 
 class EnquiryInfo(KaptureModel):
@@ -84,7 +85,7 @@ class EnquiryInfo(KaptureModel):
     subStatus: str = ""  # noqa: N815 - the wire name is camelCase
     additional_fields: dict[str, Any] = Field(default_factory=dict)
     associate_fields: dict[str, Any] = Field(default_factory=dict)
-    update: bool = False
+    update: StrictBool = False
     remarks: str = ""
 
 
@@ -109,7 +110,7 @@ class OrderInfo(KaptureModel):
     payment_mode: str = ""
     dealDetails: str = ""  # noqa: N815 - the wire name is camelCase
     associate_fields: dict[str, Any] = Field(default_factory=dict)
-    update: bool = False
+    update: StrictBool = False
 
 
 class OrderPayload(KaptureModel):

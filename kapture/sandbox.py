@@ -149,7 +149,7 @@ class SandboxState:
         contacts = payload.get("contact_info") or [{}]
         now = datetime.now(UTC)
         with self._lock:
-            keys = [f"{kind}:{value}" for kind, value in (("phone", _digits(customer.get("phone"))),
+            keys = [f"{kind}:{value}" for kind, value in (("phone", _phone_key(customer.get("phone"))),
                     ("email", str(customer.get("email_id") or "").strip().lower())) if value]  # fmt: skip
             customer_id = next((self._customers[k] for k in keys if k in self._customers), None)
             if customer_id is None:
@@ -229,7 +229,10 @@ def start_sandbox(
 ) -> Sandbox:
     """Start a sandbox in a background thread (port 0: a free one) and return it."""
     server = _make_server(host, port, username, password)
-    thread = threading.Thread(target=server.serve_forever, name="kapture-sandbox", daemon=True)
+    # A short poll keeps stop() quick: shutdown() waits for the loop to notice.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="kapture-sandbox", daemon=True
+    )
     thread.start()
     return Sandbox(server, thread)
 
@@ -398,7 +401,7 @@ def _pull(state: SandboxState, body: dict[str, Any]) -> tuple[int, dict[str, Any
 def _matches(order: StoredOrder, filters: dict[str, str]) -> bool:
     checks = {
         "name": lambda v: v.lower() in order.customer_name.lower(),
-        "phone": lambda v: _digits(v) == _digits(order.phone),
+        "phone": lambda v: _phone_key(v) == _phone_key(order.phone),
         "email": lambda v: v.lower() == order.email.lower(),
         "orderIds": lambda v: str(order.order_id) in _split(v),
         "customerIds": lambda v: str(order.customer_id) in _split(v),
@@ -436,8 +439,9 @@ def _public(order: StoredOrder) -> dict[str, Any]:
     return data
 
 
-def _digits(value: object) -> str:
-    return "".join(ch for ch in str(value or "") if ch.isdigit())
+def _phone_key(value: object) -> str:
+    # The last ten digits: "+91 98450-12345" and "9845012345" are the same phone.
+    return "".join(ch for ch in str(value or "") if ch.isdigit())[-10:]
 
 
 def _split(value: str) -> set[str]:

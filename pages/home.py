@@ -1,0 +1,37 @@
+"""Home: what the app does, and which Kapture it talks to."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services.settings import SettingsError
+from ui import resources
+
+st.title("Kapture Order Desk")
+st.write(
+    "Send orders to Kapture CRM and keep a record of every one: "
+    "staff enter orders in a form, QA try raw payloads, reviewers search the history."
+)
+
+st.subheader("Connected to")
+try:
+    profile = resources.active_profile()
+except SettingsError as exc:
+    st.error(f"The Kapture connection is not set up right: {exc}", icon=":material/error:")
+    st.stop()
+
+if profile.is_sandbox:
+    st.info(
+        "**Sandbox** — the built-in practice Kapture on this computer. Orders sent here are not sent "
+        f"to Kapture, so try anything. It uses the demo login **{profile.username}**.",
+        icon=":material/science:",
+    )
+    st.caption(
+        "To send real orders, set `KAPTURE_BASE_URL` (or `KAPTURE_SUBDOMAIN`) with "
+        "`KAPTURE_USERNAME` and `KAPTURE_PASSWORD` — see the README."
+    )
+else:
+    kind = "Production Kapture — orders are real" if profile.is_production else "Test Kapture"
+    st.markdown(f"**{kind}** at `{profile.base_url}`")
+    login = f"user **{profile.username}**" if profile.username and not profile.token else "an API token"
+    st.caption(f"Signed in with {login}. The password is never shown or stored.")

@@ -1,0 +1,1 @@
+"""The application's verbs, with no Streamlit: settings, journaled submits, runs and imports."""

@@ -1,0 +1,121 @@
+"""Which Kapture the app talks to, and with what: environment first, secrets second."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from kapture.client import DEFAULT_TIMEOUT, base_url_for
+from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME
+
+DEFAULT_DATABASE_URL = "sqlite:///data/orderdesk.db"
+# A host label starting with one of these words marks a test tenant (devapi, acme-uat, …);
+# any other real tenant counts as production, so a doubt errs on the loud side.
+_NON_PRODUCTION_WORDS = ("dev", "test", "uat", "qa", "staging", "stage", "sandbox", "demo", "localhost")
+_LABEL_SEPARATORS = re.compile(r"[.\-_]")
+
+
+class SettingsError(ValueError):
+    """The configuration is incomplete or contradictory."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One Kapture to talk to: where, and the credential (never shown, never stored)."""
+
+    name: str
+    base_url: str
+    username: str = ""
+    password: str = field(default="", repr=False)
+    token: str = field(default="", repr=False)
+    is_sandbox: bool = False
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+
+    @property
+    def is_production(self) -> bool:
+        """A real tenant whose host name does not say dev, test, UAT, staging…"""
+        labels = _LABEL_SEPARATORS.split((urlsplit(self.base_url).hostname or "").lower())
+        return not self.is_sandbox and not any(
+            label.startswith(word) for label in labels for word in _NON_PRODUCTION_WORDS
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The values that must never be written anywhere."""
+        return tuple(value for value in (self.password, self.token) if value)
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``KaptureClient``."""
+        credential = (
+            {"token": self.token} if self.token else {"username": self.username, "password": self.password}
+        )
+        return {"base_url": self.base_url, "timeout": self.timeout, **credential}
+
+    def at(self, base_url: str) -> Profile:
+        """The same profile at another URL (the sandbox once it has a port)."""
+        return replace(self, base_url=base_url)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, read once per run."""
+
+    profile: Profile
+    database_url: str = DEFAULT_DATABASE_URL
+
+
+def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:
+    """Settings from the environment, then ``.streamlit/secrets.toml``, then the defaults."""
+    secrets = secrets or {}
+
+    def get(name: str) -> str:
+        value = environ.get(name)
+        if value is None or not value.strip():
+            value = secrets.get(name)
+        return str(value).strip() if value is not None else ""
+
+    return Settings(
+        profile=_profile(get),
+        database_url=get("KAPTURE_DATABASE_URL") or DEFAULT_DATABASE_URL,
+    )
+
+
+def _profile(get: Any) -> Profile:
+    base_url, subdomain = get("KAPTURE_BASE_URL"), get("KAPTURE_SUBDOMAIN")
+    username, password, token = get("KAPTURE_USERNAME"), get("KAPTURE_PASSWORD"), get("KAPTURE_TOKEN")
+    if not base_url and subdomain:
+        try:
+            base_url = base_url_for(subdomain)
+        except ValueError as exc:
+            raise SettingsError(f"KAPTURE_SUBDOMAIN: {exc}") from exc
+    if not base_url:
+        if username or password or token:
+            raise SettingsError(
+                "Kapture credentials are set but no Kapture address: "
+                "set KAPTURE_BASE_URL or KAPTURE_SUBDOMAIN too."
+            )
+        return Profile(
+            name="Sandbox", base_url="", username=DEMO_USERNAME, password=DEMO_PASSWORD, is_sandbox=True
+        )
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"KAPTURE_BASE_URL “{base_url}” is not a web address (https://…).")
+    if parts.username or parts.password:
+        raise SettingsError(
+            "KAPTURE_BASE_URL must not contain a user name or password: use KAPTURE_USERNAME."
+        )
+    if not token and not (username and password):
+        raise SettingsError(
+            f"Kapture at {base_url} needs credentials: set KAPTURE_USERNAME and KAPTURE_PASSWORD, "
+            "or KAPTURE_TOKEN."
+        )
+    return Profile(
+        name=parts.hostname,
+        base_url=base_url.rstrip("/"),
+        username=username,
+        password=password,
+        token=token,
+    )

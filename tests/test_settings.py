@@ -1,0 +1,89 @@
+"""Which Kapture the app talks to: environment first, secrets second, the sandbox by default."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+
+
+def test_nothing_configured_means_the_sandbox_and_a_local_sqlite_file() -> None:
+    settings = load_settings({}, {})
+    assert settings.profile.is_sandbox
+    assert settings.profile.name == "Sandbox"
+    assert not settings.profile.is_production
+    assert settings.database_url == DEFAULT_DATABASE_URL == "sqlite:///data/orderdesk.db"
+
+
+def test_the_environment_wins_over_the_secrets_file() -> None:
+    env = {"KAPTURE_BASE_URL": "https://acme-uat.kapturecrm.com/", "KAPTURE_USERNAME": "env-user"}
+    secrets = {
+        "KAPTURE_BASE_URL": "https://other.kapturecrm.com",
+        "KAPTURE_USERNAME": "file-user",
+        "KAPTURE_PASSWORD": "from-file",
+    }
+    profile = load_settings(env, secrets).profile
+    assert profile.base_url == "https://acme-uat.kapturecrm.com"
+    assert profile.username == "env-user"
+    assert profile.password == "from-file"
+    assert not profile.is_sandbox
+
+
+def test_a_subdomain_is_shorthand_for_the_base_url() -> None:
+    profile = load_settings({"KAPTURE_SUBDOMAIN": "acme", "KAPTURE_TOKEN": "dG9rZW4="}).profile
+    assert profile.base_url == "https://acme.kapturecrm.com"
+    assert profile.client_options()["token"] == "dG9rZW4="
+    assert profile.is_production
+
+
+@pytest.mark.parametrize(
+    ("host", "production"),
+    [
+        ("acme.kapturecrm.com", True),
+        ("devapi.kapturecrm.com", False),
+        ("acme-uat.kapturecrm.com", False),
+        ("staging.acme.example", False),
+        ("aqua.kapturecrm.com", True),  # "qa" inside a word is no test marker
+    ],
+)
+def test_production_is_recognised_by_host_name(host: str, production: bool) -> None:
+    profile = load_settings({"KAPTURE_BASE_URL": f"https://{host}", "KAPTURE_TOKEN": "t"}).profile
+    assert profile.is_production is production
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"KAPTURE_USERNAME": "alice", "KAPTURE_PASSWORD": "pw"}, "no Kapture address"),
+        ({"KAPTURE_BASE_URL": "https://acme.kapturecrm.com"}, "needs credentials"),
+        (
+            {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_USERNAME": "alice"},
+            "needs credentials",
+        ),
+        ({"KAPTURE_BASE_URL": "acme.kapturecrm.com", "KAPTURE_TOKEN": "t"}, "is not a web address"),
+        (
+            {"KAPTURE_BASE_URL": "https://bob:pw@acme.kapturecrm.com", "KAPTURE_TOKEN": "t"},
+            "must not contain",
+        ),
+        ({"KAPTURE_SUBDOMAIN": "acme/../x", "KAPTURE_TOKEN": "t"}, "not a Kapture subdomain"),
+    ],
+)
+def test_incomplete_configuration_is_explained(env: dict[str, str], words: str) -> None:
+    with pytest.raises(SettingsError, match=words):
+        load_settings(env)
+
+
+def test_secrets_never_show_in_a_repr() -> None:
+    env = {
+        "KAPTURE_BASE_URL": "https://acme.kapturecrm.com",
+        "KAPTURE_USERNAME": "a",
+        "KAPTURE_PASSWORD": "S3cret",
+    }
+    settings = load_settings(env | {"KAPTURE_TOKEN": "T0ken"})
+    assert "S3cret" not in repr(settings) and "T0ken" not in repr(settings)
+    assert set(settings.profile.secrets) == {"S3cret", "T0ken"}
+
+
+def test_a_database_url_is_taken_from_the_environment() -> None:
+    url = "postgresql+psycopg://desk@db/orderdesk"
+    assert load_settings({"KAPTURE_DATABASE_URL": url}).database_url == url

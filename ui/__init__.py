@@ -1,0 +1,1 @@
+"""Streamlit-only shared code: cached resources, session-state keys, shared widgets."""

@@ -1,0 +1,17 @@
+"""Small pieces of screen that several pages show."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services.settings import Profile
+
+
+def connection_badge(profile: Profile) -> None:
+    """Which Kapture the app talks to: calm for the sandbox, loud for production."""
+    if profile.is_sandbox:
+        st.info("**Sandbox** — orders are not sent to Kapture.", icon=":material/science:")
+    elif profile.is_production:
+        st.error(f"**Production Kapture** — {profile.name}. Orders are real.", icon=":material/warning:")
+    else:
+        st.warning(f"**Test Kapture** — {profile.name}.", icon=":material/cloud:")

@@ -29,13 +29,14 @@ from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from kapture.client import ADD_UPDATE_PATH, PULL_PATH
+from kapture.client import ADD_UPDATE_PATH, PULL_FILTERS, PULL_PATH
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "sandbox"
 FIRST_IDS = {"order_id": 23518266, "customer_id": 191696571, "enquiry_id": 24284202, "contact_id": 210010452}
-_FILTER_KEYS = ("name", "phone", "email", "orderIds", "customerIds", "erpOrderId", "enquiryIds",
-                "createStartDate", "createEndDate")  # fmt: skip
+# The pull filters the sandbox applies; the other documented ones are accepted and ignored.
+_APPLIED_FILTERS = ("name", "phone", "email", "orderIds", "customerIds", "erpOrderId", "enquiryIds",
+                    "createStartDate", "createEndDate")  # fmt: skip
 _HTML_500 = (
     "<html><head><title>500 Internal Server Error</title></head><body>"
     "<center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>"
@@ -65,10 +66,28 @@ class Faults:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Faults:
-        """Faults from a JSON-like dict; unknown keys are an error."""
-        faults = cls(**data)
+        """Faults from a JSON-like dict; unknown keys and values out of range are a ValueError."""
+        if not isinstance(data, dict):
+            raise ValueError("fault settings must be a JSON object")
+        try:
+            faults = cls(**data)
+        except TypeError as exc:
+            raise ValueError(str(exc)) from exc
         faults.mode = Fault(faults.mode)
+        _check_number("latency_ms", faults.latency_ms, whole=True)
+        _check_number("slow_seconds", faults.slow_seconds, whole=False)
+        if faults.times is not None:
+            _check_number("times", faults.times, whole=True)
+        _check_number("auth_failure_status", faults.auth_failure_status, whole=True)
+        if not 100 <= faults.auth_failure_status <= 599:
+            raise ValueError("auth_failure_status must be an HTTP status (100-599)")
         return faults
+
+
+def _check_number(name: str, value: object, *, whole: bool) -> None:
+    kinds = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
+        raise ValueError(f"{name} must be a {'whole ' if whole else ''}number, 0 or more")
 
 
 @dataclass(frozen=True)
@@ -146,7 +165,7 @@ class SandboxState:
     def add_order(self, payload: dict[str, Any]) -> StoredOrder:
         """Store a new order, matching the customer by phone or email."""
         customer = payload["customer_info"]
-        contacts = payload.get("contact_info") or [{}]
+        contacts = payload.get("contact_info") or [{}]  # checked by _add_update: a list of objects
         now = datetime.now(UTC)
         with self._lock:
             keys = [f"{kind}:{value}" for kind, value in (("phone", _phone_key(customer.get("phone"))),
@@ -160,8 +179,7 @@ class SandboxState:
                 order_id=self._take("order_id"),
                 customer_id=customer_id,
                 enquiry_id=self._take("enquiry_id"),
-                contact_id=_int_or(contacts[0].get("contact_id") if isinstance(contacts[0], dict) else None)
-                or self._take("contact_id"),
+                contact_id=_int_or(contacts[0].get("contact_id")) or self._take("contact_id"),
                 customer_name=str(customer.get("customer_name", "")),
                 phone=str(customer.get("phone", "")),
                 email=str(customer.get("email_id", "")),
@@ -307,7 +325,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, body: bytes) -> tuple[int, dict[str, Any]]:
         if self.headers.get("Authorization", "") != self.state.expected_auth:
             return self.state.faults.auth_failure_status, _failed("Invalid Auth Key")
-        if not (self.headers.get("Content-Type") or "").lower().startswith("application/json"):
+        media_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if media_type != "application/json":
             return 400, _failed("Content-Type must be application/json")
         try:
             payload = json.loads(body)
@@ -357,10 +376,15 @@ def _add_update(state: SandboxState, payload: dict[str, Any]) -> tuple[int, dict
         return 400, _failed("customer_info is mandatory")
     if not str(customer.get("customer_name") or "").strip():
         return 400, _failed("customer_name is mandatory")
-    if "contact_info" in payload and not isinstance(payload["contact_info"], list):
+    contacts = payload.get("contact_info", [])
+    if not isinstance(contacts, list):
         return 400, _failed("contact_info must be a list")
-    order_info = payload.get("order_info")
-    order_info = order_info if isinstance(order_info, dict) else {}
+    if not all(isinstance(contact, dict) for contact in contacts):
+        return 400, _failed("each contact in contact_info must be an object")
+    for section in ("enquiry_info", "order_info"):
+        if not isinstance(payload.get(section, {}), dict):
+            return 400, _failed(f"{section} must be an object")
+    order_info = payload.get("order_info", {})
     if order_info.get("update") is True:
         order_id = _int_or(order_info.get("order_id"))
         if order_id is None:
@@ -376,20 +400,24 @@ def _pull(state: SandboxState, body: dict[str, Any]) -> tuple[int, dict[str, Any
     cm_id = body.get("cmId")
     if isinstance(cm_id, bool) or not isinstance(cm_id, int) or cm_id <= 0:
         return 400, _failed("cmId is mandatory and must be greater than 0")
-    filters = {key: str(body[key]).strip() for key in _FILTER_KEYS if str(body.get(key) or "").strip()}
+    given = {key: str(body[key]).strip() for key in PULL_FILTERS - {"limit", "offset"} if key in body}
+    filters = {key: value for key, value in given.items() if value}
     if not filters:
         return 400, _failed("At least one filter is mandatory")
-    start, end = filters.get("createStartDate"), filters.get("createEndDate")
     try:
-        if start and end and date.fromisoformat(end) - date.fromisoformat(start) > timedelta(days=1):
-            return 400, _failed("The date range cannot be more than 24 hours")
+        days = {
+            key: date.fromisoformat(filters[key])
+            for key in ("createStartDate", "createEndDate")
+            if key in filters
+        }
     except ValueError:
         return 400, _failed("Dates must be written YYYY-MM-DD")
-    try:
-        limit = int(body.get("limit") or 100)
-        offset = int(body.get("offset") or 0)
-    except ValueError:
-        return 400, _failed("limit and offset must be numbers")
+    if len(days) == 2 and days["createEndDate"] - days["createStartDate"] > timedelta(days=1):
+        return 400, _failed("The date range cannot be more than 24 hours")
+    limit, offset = _count(body.get("limit"), 100), _count(body.get("offset"), 0)
+    if limit is None or offset is None:
+        return 400, _failed("limit and offset must be whole numbers, 0 or more")
+    filters = {key: value for key, value in filters.items() if key in _APPLIED_FILTERS}
     found = [order for order in state.orders() if _matches(order, filters)]
     return 200, {
         "status": "success",
@@ -401,7 +429,7 @@ def _pull(state: SandboxState, body: dict[str, Any]) -> tuple[int, dict[str, Any
 def _matches(order: StoredOrder, filters: dict[str, str]) -> bool:
     checks = {
         "name": lambda v: v.lower() in order.customer_name.lower(),
-        "phone": lambda v: _phone_key(v) == _phone_key(order.phone),
+        "phone": lambda v: bool(_phone_key(v)) and _phone_key(v) == _phone_key(order.phone),
         "email": lambda v: v.lower() == order.email.lower(),
         "orderIds": lambda v: str(order.order_id) in _split(v),
         "customerIds": lambda v: str(order.customer_id) in _split(v),
@@ -446,6 +474,16 @@ def _phone_key(value: object) -> str:
 
 def _split(value: str) -> set[str]:
     return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def _count(value: object, default: int) -> int | None:
+    """A non-negative whole number from a number or its text; None when it is neither."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    number = _int_or(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _int_or(value: object) -> int | None:

@@ -19,6 +19,8 @@ def endpoint(base_url: str, path: str = ADD_UPDATE_PATH) -> str:
     """The full URL, with any ``user:password@`` stripped from the base."""
     parts = urlsplit(base_url.rstrip("/"))
     host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path + path, "", ""))

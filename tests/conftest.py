@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from kapture import KaptureClient, OrderPayload, default_payload
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
+from services.journal import Journal, open_journal
+from services.settings import Profile, load_settings
+from services.submit import Submitter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# A server the tests may create databases on; scripts/start-postgres prints one.
+POSTGRES_URL = os.environ.get("KAPTURE_TEST_POSTGRES_URL", "")
 
 
 def require(condition: bool, reason: str) -> None:
@@ -52,3 +61,40 @@ def order() -> OrderPayload:
 def sent_bodies(sandbox: Sandbox) -> Callable[[], list[dict]]:
     """The JSON bodies the sandbox received, in order."""
     return lambda: [json.loads(request.body) for request in sandbox.state.requests]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new database on the test PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'journal.db'}"
+        return
+    require(bool(POSTGRES_URL), "no PostgreSQL: set KAPTURE_TEST_POSTGRES_URL (see scripts/start-postgres)")
+    name = f"orderdesk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def journal(database_url: str) -> Iterator[Journal]:
+    opened = open_journal(database_url, pending_grace=timedelta(minutes=5))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def profile(sandbox: Sandbox) -> Profile:
+    """The default profile (nothing configured): the sandbox, at this test's sandbox URL."""
+    return load_settings({}).profile.at(sandbox.url)
+
+
+@pytest.fixture
+def submitter(journal: Journal, client: KaptureClient, profile: Profile) -> Submitter:
+    return Submitter(journal, client, profile)

@@ -1,0 +1,108 @@
+"""The tables: every submission ever sent, and saved payload templates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT one.
+_Id = BigInteger().with_variant(Integer, "sqlite")
+
+# What a submission's outcome can be besides the client's outcomes (kapture.Outcome).
+PENDING = "pending"  # written before sending; the answer is not in yet
+INVALID = "invalid"  # refused by validation; nothing was sent
+UNKNOWN = "unknown"  # the app stopped or failed while waiting: the order may exist
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and read back timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+
+class Submission(Base):
+    """One request to Kapture and what came of it: written before sending, finished after."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    profile_name: Mapped[str] = mapped_column(String(200))
+    base_url: Mapped[str] = mapped_column(String(500))
+    operation: Mapped[str] = mapped_column(String(10))  # add / update / pull / raw
+    source: Mapped[str] = mapped_column(String(10))  # form / editor / suite / replay / bulk
+    operator: Mapped[str] = mapped_column(String(100), default="")
+    template: Mapped[str] = mapped_column(String(200), default="")
+    variant: Mapped[str] = mapped_column(String(200), default="")
+    run_id: Mapped[str] = mapped_column(String(64), default="")
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    request_body: Mapped[str] = mapped_column(Text)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text, default="")
+    response_body: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    order_id: Mapped[str] = mapped_column(String(40), default="")
+    customer_id: Mapped[str] = mapped_column(String(40), default="")
+    enquiry_id: Mapped[str] = mapped_column(String(40), default="")
+    contact_id: Mapped[str] = mapped_column(String(40), default="")
+    action_event: Mapped[str] = mapped_column(String(40), default="")
+    duration_ms: Mapped[float | None] = mapped_column(Float)
+    # Denormalised from the request for search: as typed, and as searched (lower case, digits).
+    customer_name: Mapped[str] = mapped_column(String(300), default="")
+    customer_name_key: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_key: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(300), default="")
+
+    __table_args__ = (
+        Index("ix_submissions_created_at", "created_at"),
+        Index("ix_submissions_outcome_created_at", "outcome", "created_at"),
+        Index("ix_submissions_phone_key_created_at", "phone_key", "created_at"),
+        Index("ix_submissions_email_created_at", "email", "created_at"),
+        Index("ix_submissions_name_key_created_at", "customer_name_key", "created_at"),
+        Index("ix_submissions_order_id", "order_id"),
+        Index("ix_submissions_payload_hash_created_at", "payload_hash", "created_at"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.id} {self.operation} {self.outcome} order={self.order_id or '-'}>"
+
+
+class Template(Base):
+    """A saved payload QA can load into the editor."""
+
+    __tablename__ = "templates"
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<Template {self.id} {self.name!r}>"

@@ -1,0 +1,190 @@
+"""The journal's verbs. The caller owns the session and its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import PENDING, UNKNOWN, Submission
+
+
+@dataclass(frozen=True)
+class SubmissionFilter:
+    """What to search the journal for; empty fields do not filter."""
+
+    phone: str = ""
+    order_id: str = ""
+    email: str = ""
+    customer_name: str = ""  # a prefix, any case
+    outcomes: Sequence[str] = ()
+    sources: Sequence[str] = ()
+    profile_name: str = ""
+    operator: str = ""
+    run_id: str = ""
+    created_from: datetime | None = None  # inclusive
+    created_to: datetime | None = None  # exclusive
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a search, newest first, and how many rows match in all."""
+
+    rows: list[Submission]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class Finish:
+    """What came of a submission, as the journal records it."""
+
+    outcome: str
+    finished_at: datetime
+    http_status: int | None = None
+    message: str = ""
+    response_body: str = ""
+    error: str = ""
+    ids: dict[str, str] = field(default_factory=dict)
+    action_event: str = ""
+    duration_ms: float | None = None
+
+
+def begin(session: Session, **values: Any) -> int:
+    """Write a pending submission and return its id (before anything is sent)."""
+    values.setdefault("outcome", PENDING)
+    values["customer_name_key"] = name_key(values.get("customer_name", ""))
+    values["phone_key"] = phone_key(values.get("phone", ""))
+    values["email"] = values.get("email", "").strip().lower()
+    # A plain INSERT as the first statement takes SQLite's write lock at once (no upgrade
+    # from a read lock that could fail with "database is locked").
+    return session.execute(insert(Submission).values(**values).returning(Submission.id)).scalar_one()
+
+
+def finish(session: Session, submission_id: int, done: Finish) -> None:
+    """Record the outcome of a pending submission."""
+    values: dict[str, Any] = {
+        "outcome": done.outcome,
+        "finished_at": done.finished_at,
+        "http_status": done.http_status,
+        "message": done.message,
+        "response_body": done.response_body,
+        "error": done.error,
+        "action_event": done.action_event,
+        "duration_ms": done.duration_ms,
+    }
+    for key in ("order_id", "customer_id", "enquiry_id", "contact_id"):
+        if done.ids.get(key):
+            values[key] = done.ids[key]
+    session.execute(update(Submission).where(Submission.id == submission_id).values(**values))
+
+
+def get(session: Session, submission_id: int) -> Submission | None:
+    """One submission by id."""
+    return session.get(Submission, submission_id)
+
+
+def by_token(session: Session, token: str) -> Submission | None:
+    """The submission made with this client token, if any."""
+    return session.scalars(select(Submission).where(Submission.client_token == token)).first()
+
+
+def latest_success(
+    session: Session, *, base_url: str, payload_hash: str, since: datetime
+) -> Submission | None:
+    """The newest successful submission of the same payload to the same Kapture since a time."""
+    query = (
+        select(Submission)
+        .where(
+            Submission.payload_hash == payload_hash,
+            Submission.created_at >= since,
+            Submission.base_url == base_url,
+            Submission.outcome == "success",
+        )
+        .order_by(Submission.created_at.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page: int = 50) -> Page:
+    """A page of matching submissions, newest first, with the total; SQL does the work."""
+    conditions = _conditions(where)
+    total = session.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0
+    page = max(1, page)
+    rows = session.scalars(
+        _newest_first(select(Submission).where(*conditions)).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(rows=list(rows), total=total, page=page, per_page=per_page)
+
+
+def stream(session: Session, where: SubmissionFilter, *, batch: int = 1000) -> Iterator[Submission]:
+    """Every matching submission, newest first, fetched in batches (for exports)."""
+    query = _newest_first(select(Submission).where(*_conditions(where))).execution_options(yield_per=batch)
+    for row in session.scalars(query):
+        yield row
+        session.expunge(row)  # keep memory flat however many rows go by
+
+
+def expire_pending(session: Session, *, older_than: datetime, message: str) -> int:
+    """Mark submissions still pending since before a time as unknown; how many."""
+    result = session.execute(
+        update(Submission)
+        .where(Submission.outcome == PENDING, Submission.created_at < older_than)
+        .values(outcome=UNKNOWN, error=message)
+    )
+    return result.rowcount or 0
+
+
+def name_key(name: str) -> str:
+    """A customer name as searched: trimmed, single-spaced, lower case."""
+    return " ".join(name.split()).casefold()[:300]
+
+
+def phone_key(phone: str) -> str:
+    """A phone as searched: its last ten digits, so +91 98450-12345 is 9845012345."""
+    return "".join(ch for ch in phone if ch.isdigit())[-10:]
+
+
+def _conditions(where: SubmissionFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.phone and phone_key(where.phone):
+        conditions.append(Submission.phone_key == phone_key(where.phone))
+    if where.order_id.strip():
+        conditions.append(Submission.order_id == where.order_id.strip())
+    if where.email.strip():
+        conditions.append(Submission.email == where.email.strip().lower())
+    if where.customer_name.strip():
+        key = name_key(where.customer_name)
+        # A range, not LIKE: it uses the index on every database and needs no escaping.
+        conditions.append(
+            and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + "\uffff")
+        )
+    if where.outcomes:
+        conditions.append(Submission.outcome.in_(list(where.outcomes)))
+    if where.sources:
+        conditions.append(Submission.source.in_(list(where.sources)))
+    if where.profile_name:
+        conditions.append(Submission.profile_name == where.profile_name)
+    if where.operator:
+        conditions.append(Submission.operator == where.operator)
+    if where.run_id:
+        conditions.append(Submission.run_id == where.run_id)
+    if where.created_from:
+        conditions.append(Submission.created_at >= where.created_from)
+    if where.created_to:
+        conditions.append(Submission.created_at < where.created_to)
+    return conditions
+
+
+def _newest_first(query: Select[Any]) -> Select[Any]:
+    return query.order_by(Submission.created_at.desc(), Submission.id.desc())

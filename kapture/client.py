@@ -13,6 +13,7 @@ import copy
 import http.client
 import json
 import re
+import ssl
 import time
 from collections.abc import Iterator, Mapping
 from http.cookiejar import DefaultCookiePolicy
@@ -24,6 +25,7 @@ import urllib3.exceptions
 from kapture.exceptions import PayloadInvalid, Problem
 from kapture.models import OrderPayload
 from kapture.result import KaptureResult, Outcome, classify, failure
+from kapture.validation import update_problem
 
 ADD_UPDATE_PATH = "/ms/customer/order/api/v1/add-update"
 PULL_PATH = "/ms/customer-search/order-search/api/v1/pull-internal"
@@ -38,15 +40,21 @@ PULL_FILTERS = frozenset(
     ]
     + [f"attr{n}" for n in range(1, 16)]
 )  # fmt: skip
+NOT_FILTERS = frozenset(["limit", "offset", "sortParam"])  # shape the answer, do not select
 _NOT_SENT = (
     requests.exceptions.InvalidURL,
     requests.exceptions.MissingSchema,
     requests.exceptions.InvalidSchema,
-    requests.exceptions.SSLError,
     requests.exceptions.ProxyError,
     requests.ConnectTimeout,
 )
-_NOT_CONNECTED = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+# A refused certificate stops the handshake before anything is sent; other TLS failures may
+# come after the order went out, so they count as "unknown".
+_NOT_CONNECTED = (
+    urllib3.exceptions.NewConnectionError,
+    urllib3.exceptions.ConnectTimeoutError,
+    ssl.SSLCertVerificationError,
+)
 _SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 Payload = OrderPayload | Mapping[str, Any]
@@ -68,7 +76,9 @@ def basic_token(username: str, password: str) -> str:
 def encode(payload: Payload) -> str:
     """The JSON text sent for a payload: compact, UTF-8, unknown keys kept."""
     data = payload.to_payload() if isinstance(payload, OrderPayload) else payload
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    utf8(text)  # a lone surrogate would only fail later, at sending
+    return text
 
 
 class _BasicAuth(requests.auth.AuthBase):
@@ -102,6 +112,9 @@ class KaptureClient:
     ) -> None:
         if token:
             token = token.strip().removeprefix("Basic ").strip()
+            if not is_token(token):
+                # The value itself is never repeated: it may be a secret pasted in the wrong place.
+                raise ValueError("The Kapture token is not a Basic token (letters, digits, + / = only).")
         elif username is not None and password is not None:
             token = basic_token(username, password)
         else:
@@ -139,8 +152,9 @@ class KaptureClient:
         """Update the order named by ``order_info.order_id``; sets ``order_info.update``."""
         data = payload.to_payload() if isinstance(payload, OrderPayload) else copy.deepcopy(dict(payload))
         order = data.get("order_info")
-        if not isinstance(order, dict) or not str(order.get("order_id", "")).strip():
-            raise PayloadInvalid([Problem("order_info.order_id", "An update needs the Kapture order id.")])
+        problem = update_problem(order)
+        if problem:
+            raise PayloadInvalid([problem])
         order["update"] = True
         return self.send_raw(encode(data), operation="update")
 
@@ -159,15 +173,25 @@ class KaptureClient:
         self, body: str | bytes, *, path: str = ADD_UPDATE_PATH, operation: str = "raw"
     ) -> KaptureResult:
         """Send the body byte for byte, as QA typed it, and classify the answer."""
-        data = body.encode("utf-8") if isinstance(body, str) else body
+        data = utf8(body) if isinstance(body, str) else body
         text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
         return self._post(path, data, operation=operation, request_text=text)
 
     def _post(self, path: str, data: bytes, *, operation: str, request_text: str) -> KaptureResult:
         started = time.perf_counter()
+        # The read timeout bounds each wait; the deadline bounds the whole answer, so a server
+        # that drips a byte at a time cannot hold a page for ever.
+        deadline = time.monotonic() + sum(self.timeout)
 
-        def elapsed() -> float:
-            return (time.perf_counter() - started) * 1000
+        def failed(outcome: Outcome, error: str, status: int | None = None) -> KaptureResult:
+            return failure(
+                outcome,
+                operation=operation,
+                request_body=request_text,
+                error=error,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+                http_status=status,
+            )
 
         try:
             response = self._session.post(
@@ -176,28 +200,45 @@ class KaptureClient:
                 headers={"Content-Type": "application/json"},
                 auth=self._auth,
                 timeout=self.timeout,
+                allow_redirects=False,  # a redirected POST turns into a GET, or repeats the order
+                stream=True,
                 proxies=self._environment["proxies"],
                 verify=self._environment["verify"],
                 cert=self._environment["cert"],
             )
-            # JSON is UTF-8 (RFC 8259); only a declared charset (an HTML error page) overrides it.
-            response_text = response.content.decode(response.encoding or "utf-8", errors="replace")
         except requests.RequestException as exc:
             outcome = Outcome.NETWORK_ERROR if _failed_before_sending(exc) else Outcome.TIMEOUT_UNKNOWN
-            return failure(
-                outcome,
-                operation=operation,
-                request_body=request_text,
-                error=_describe(exc, self.timeout),
-                elapsed_ms=elapsed(),
-            )
+            return failed(outcome, _describe(exc, self.timeout))
+        with response:
+            try:
+                body = _read_body(response.raw, deadline)
+            except _AnswerTooSlow:
+                return failed(
+                    Outcome.TIMEOUT_UNKNOWN,
+                    f"the answer took over {sum(self.timeout):g} s",
+                    response.status_code,
+                )
+            except _AnswerTooLarge:
+                return failed(
+                    Outcome.INVALID_RESPONSE, "the answer was larger than 5 MB", response.status_code
+                )
+            except urllib3.exceptions.DecodeError:
+                return failed(
+                    Outcome.INVALID_RESPONSE, "the answer could not be decompressed", response.status_code
+                )
+            except (urllib3.exceptions.HTTPError, OSError):
+                return failed(
+                    Outcome.TIMEOUT_UNKNOWN,
+                    "the connection broke while the answer came in",
+                    response.status_code,
+                )
         return classify(
             operation=operation,
             request_body=request_text,
             http_status=response.status_code,
-            response_text=response_text,
+            response_text=decode(body, response.headers.get("Content-Type", "")),
             response_headers=dict(response.headers),
-            elapsed_ms=elapsed(),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
 
@@ -210,11 +251,69 @@ def pull_body(cm_id: int, **filters: object) -> str:
     if unknown:
         problems.append(Problem(unknown[0], f"Unknown pull filter(s): {', '.join(unknown)}."))
     given = {key: str(value) for key, value in filters.items() if value not in (None, "")}
-    if not given:
+    if not set(given) - NOT_FILTERS:
         problems.append(Problem("filters", "Give at least one filter (phone, order id, dates…)."))
     if problems:
         raise PayloadInvalid(problems)
     return json.dumps({"cmId": cm_id, **given}, ensure_ascii=False, separators=(",", ":"))
+
+
+MAX_ANSWER_BYTES = 5 * 1024 * 1024
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_-]+")
+
+
+class _AnswerTooSlow(Exception):
+    pass
+
+
+class _AnswerTooLarge(Exception):
+    pass
+
+
+def _read_body(raw: urllib3.HTTPResponse, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := raw.read1(65536, decode_content=True):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise _AnswerTooLarge
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise _AnswerTooSlow
+    return b"".join(chunks)
+
+
+def decode(body: bytes, content_type: str) -> str:
+    """An answer's text: JSON is UTF-8 (RFC 8259, a BOM tolerated); others use their charset."""
+    declared = _CHARSET.search(content_type)
+    if declared and "json" not in content_type.lower():
+        try:
+            return body.decode(declared.group(1), errors="replace")
+        except (LookupError, UnicodeError):
+            pass  # an unknown or non-text "charset": fall back to UTF-8
+    return body.decode("utf-8-sig", errors="replace")
+
+
+def utf8(text: str) -> bytes:
+    """The text as UTF-8, or ``PayloadInvalid`` naming the broken character's place."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise PayloadInvalid(
+            [
+                Problem(
+                    "", f"Line {line}, column {column} has a broken character (half of an emoji or symbol)."
+                )
+            ]
+        ) from exc
+
+
+def is_token(token: str) -> bool:
+    """True for text that can be a Basic token (base64 letters)."""
+    return bool(_TOKEN.fullmatch(token))
 
 
 def _new_session() -> requests.Session:
@@ -243,8 +342,12 @@ def _describe(exc: requests.RequestException, timeout: tuple[float, float]) -> s
         return f"no connection within {timeout[0]:g} s"
     if isinstance(exc, requests.ReadTimeout):
         return f"no answer within {timeout[1]:g} s"
+    if caused_by(ssl.SSLCertVerificationError):
+        return "the server's certificate was not trusted"
     if isinstance(exc, requests.exceptions.SSLError):
-        return "the secure connection (TLS) failed"
+        return "the secure connection (TLS) broke"
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return "the proxy refused the connection"
     if isinstance(exc, _NOT_SENT):
         return f"the address is not valid: {exc}"
     if caused_by(urllib3.exceptions.NameResolutionError):

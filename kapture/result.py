@@ -38,6 +38,8 @@ _EXCEPTION_FOR: dict[Outcome, type[exceptions._ResultError]] = {
 }
 
 _ID_KEYS = ("order_id", "customer_id", "enquiry_id", "contact_id")
+_SERVER_ERRORS_AFTER_RECEIPT = (500, 502, 504)
+_TELL_ADMIN = "tell whoever manages the Kapture connection"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class KaptureResult:
     @property
     def may_have_taken_effect(self) -> bool:
         """True when nobody knows whether Kapture acted on the request."""
+        if self.outcome is Outcome.HTTP_ERROR:
+            # A server error, or a gateway that gave up waiting, may come after the order was made.
+            return self.http_status in _SERVER_ERRORS_AFTER_RECEIPT
         return self.outcome in (Outcome.TIMEOUT_UNKNOWN, Outcome.INVALID_RESPONSE)
 
     @property
@@ -94,13 +99,15 @@ def classify(
     """Classify an answer that arrived: success needs HTTP 2xx and ``status == "success"``."""
     data = _parse_json(response_text)
     body = data if isinstance(data, dict) else {}
-    status = str(body.get("status", "")).strip().lower()
+    status = body.get("status")
+    # Success is exactly the documented word; a failure is read generously, never as success.
+    failed = str(status or "").strip().lower() == "failed"
     message = _text(body.get("message"))
     is_2xx = 200 <= http_status < 300
 
-    if http_status in (401, 403) or (status == "failed" and message.strip().lower() == INVALID_AUTH_MESSAGE):
+    if http_status in (401, 403) or (failed and message.strip().lower() == INVALID_AUTH_MESSAGE):
         outcome = Outcome.AUTH_FAILED
-    elif status == "failed":
+    elif failed:
         outcome = Outcome.REJECTED
     elif not is_2xx:
         outcome = Outcome.HTTP_ERROR
@@ -108,6 +115,9 @@ def classify(
         outcome = Outcome.SUCCESS
     else:
         outcome = Outcome.INVALID_RESPONSE
+    error = ""
+    if 300 <= http_status < 400:
+        error = f"redirected to {response_headers.get('Location', 'another address')}, not followed"
 
     details = body.get("Order")
     details = details if isinstance(details, dict) else body
@@ -123,17 +133,25 @@ def classify(
         response_headers=response_headers,
         data=data,
         elapsed_ms=elapsed_ms,
+        error=error,
     )
 
 
 def failure(
-    outcome: Outcome, *, operation: str, request_body: str, error: str, elapsed_ms: float
+    outcome: Outcome,
+    *,
+    operation: str,
+    request_body: str,
+    error: str,
+    elapsed_ms: float,
+    http_status: int | None = None,
 ) -> KaptureResult:
-    """A result for a call that got no answer (network error or unknown outcome)."""
+    """A result for a call whose answer never (fully) arrived."""
     return KaptureResult(
         outcome=outcome,
         operation=operation,
         request_body=request_body,
+        http_status=http_status,
         error=error,
         elapsed_ms=elapsed_ms,
     )
@@ -176,14 +194,18 @@ def _explain(result: KaptureResult) -> str:
                 "Ask whoever manages the Kapture connection to check the user name and password."
             )
         case Outcome.HTTP_ERROR:
-            return (
-                f"Kapture answered with an error ({_status_words(result.http_status)}) "
-                "instead of a result. Try again later; if it keeps happening, tell whoever "
-                "manages the Kapture connection."
+            answered = (
+                f"Kapture answered with an error ({_status_words(result.http_status)}) instead of a result."
             )
+            if result.error:  # a redirect: the configured address is probably wrong
+                return f"{answered} It {result.error}: check the Kapture address in the settings."
+            if result.may_have_taken_effect:
+                return f"{answered} The request may have taken effect: check before sending it again."
+            return f"{answered} Try again later; if it keeps happening, {_TELL_ADMIN}."
         case Outcome.INVALID_RESPONSE:
+            why = f" ({result.error})" if result.error else ""
             return (
-                f"Kapture's answer ({_status_words(result.http_status)}) could not be read. "
+                f"Kapture's answer ({_status_words(result.http_status)}) could not be read{why}. "
                 "The request may have taken effect: check before sending it again."
             )
         case Outcome.NETWORK_ERROR:

@@ -19,17 +19,17 @@ a thread and returns its URL. ``/_sandbox/...`` endpoints inspect it and set fau
 from __future__ import annotations
 
 import argparse
-import base64
 import json
+import socket
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from kapture.client import ADD_UPDATE_PATH, PULL_FILTERS, PULL_PATH
+from kapture.client import ADD_UPDATE_PATH, PULL_FILTERS, PULL_PATH, basic_token
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "sandbox"
@@ -37,6 +37,7 @@ FIRST_IDS = {"order_id": 23518266, "customer_id": 191696571, "enquiry_id": 24284
 # The pull filters the sandbox applies; the other documented ones are accepted and ignored.
 _APPLIED_FILTERS = ("name", "phone", "email", "orderIds", "customerIds", "erpOrderId", "enquiryIds",
                     "createStartDate", "createEndDate")  # fmt: skip
+_MAX_BODY = 10 * 1024 * 1024
 _HTML_500 = (
     "<html><head><title>500 Internal Server Error</title></head><body>"
     "<center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>"
@@ -123,7 +124,7 @@ class SandboxState:
     """Everything the sandbox remembers; safe to share between request threads."""
 
     def __init__(self, username: str, password: str) -> None:
-        self.expected_auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+        self.expected_auth = "Basic " + basic_token(username, password)
         self.faults = Faults()
         self.requests: deque[ReceivedRequest] = deque(maxlen=10_000)
         self.stopping = threading.Event()
@@ -134,8 +135,13 @@ class SandboxState:
 
     def orders(self) -> list[StoredOrder]:
         """The stored orders, oldest first."""
+        with self._lock:  # copies: request threads update orders while others read them
+            return [replace(order) for order in self._orders.values()]
+
+    def current_faults(self) -> Faults:
+        """A copy of the fault knobs as they are now."""
         with self._lock:
-            return list(self._orders.values())
+            return replace(self.faults)
 
     def set_faults(self, faults: Faults) -> None:
         """Replace the fault knobs."""
@@ -151,7 +157,7 @@ class SandboxState:
             self.faults = Faults()
 
     def take_fault(self) -> tuple[Fault, Faults]:
-        """The fault for this request, counting it down when it is limited."""
+        """The fault for this request and a snapshot of the knobs, counting a limited fault down."""
         with self._lock:
             faults = self.faults
             mode = faults.mode
@@ -160,7 +166,7 @@ class SandboxState:
                     mode = Fault.NONE
                 else:
                     faults.times -= 1
-            return mode, faults
+            return mode, replace(faults)
 
     def add_order(self, payload: dict[str, Any]) -> StoredOrder:
         """Store a new order, matching the customer by phone or email."""
@@ -219,8 +225,7 @@ class Sandbox:
     def __init__(self, server: ThreadingHTTPServer, thread: threading.Thread | None) -> None:
         self._server = server
         self._thread = thread
-        host, port = server.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        self.url = _url(server)
         self.state: SandboxState = server.state  # type: ignore[attr-defined]
 
     def __enter__(self) -> Sandbox:
@@ -258,11 +263,21 @@ def start_sandbox(
 def _make_server(
     host: str, port: int, username: str, password: str, verbose: bool = False
 ) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), _Handler)
+    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    server = server_class((host, port), _Handler)
     server.daemon_threads = True
     server.state = SandboxState(username, password)  # type: ignore[attr-defined]
     server.verbose = verbose  # type: ignore[attr-defined]
     return server
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+def _url(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -282,7 +297,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == "/_sandbox/state":
-            faults = asdict(self.state.faults)
+            faults = asdict(self.state.current_faults())
             self._send_json(200, {"orders": len(self.state.orders()), "requests": len(self.state.requests),
                                   "faults": faults})  # fmt: skip
         elif self.path == "/_sandbox/orders":
@@ -291,7 +306,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
 
     def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            body = self._read_body()
+        except ValueError as exc:
+            self.close_connection = True  # the stream cannot be trusted past a broken length
+            self._send_json(400, _failed(str(exc)))
+            return
         if self.path.startswith("/_sandbox/"):
             self._control(body)
             return
@@ -316,15 +336,42 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             if fault is Fault.SLOW:
                 # The order is processed at once but answered late: "the order may exist".
-                status, answer = self._answer(body)
+                status, answer = self._answer(body, faults)
                 self.state.stopping.wait(faults.slow_seconds)
                 self._send_json(status, answer)
             else:
-                self._send_json(*self._answer(body))
+                self._send_json(*self._answer(body, faults))
 
-    def _answer(self, body: bytes) -> tuple[int, dict[str, Any]]:
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunks()
+        length = (self.headers.get("Content-Length") or "0").strip()
+        if not length.isdigit():
+            raise ValueError("Content-Length must be a whole number")
+        if int(length) > _MAX_BODY:
+            raise ValueError("Request body is too large")
+        return self.rfile.read(int(length))
+
+    def _read_chunks(self) -> bytes:
+        body = bytearray()
+        while True:
+            size_line = self.rfile.readline(100).split(b";")[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                raise ValueError("Malformed chunked body") from None
+            if size == 0:
+                while self.rfile.readline(1000).strip():  # trailers, up to the blank line
+                    pass
+                return bytes(body)
+            body += self.rfile.read(size)
+            self.rfile.readline(10)  # the CRLF after each chunk
+            if len(body) > _MAX_BODY:
+                raise ValueError("Request body is too large")
+
+    def _answer(self, body: bytes, faults: Faults) -> tuple[int, dict[str, Any]]:
         if self.headers.get("Authorization", "") != self.state.expected_auth:
-            return self.state.faults.auth_failure_status, _failed("Invalid Auth Key")
+            return faults.auth_failure_status, _failed("Invalid Auth Key")
         media_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if media_type != "application/json":
             return 400, _failed("Content-Type must be application/json")
@@ -349,7 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
             except (ValueError, TypeError) as exc:
                 self._send_json(400, _failed(f"Bad fault settings: {exc}"))
                 return
-            self._send_json(200, {"status": "success", "faults": asdict(self.state.faults)})
+            self._send_json(200, {"status": "success", "faults": asdict(self.state.current_faults())})
             return
         self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
 
@@ -506,8 +553,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     server = _make_server(args.host, args.port, args.username, args.password, verbose=not args.quiet)
     server.state.set_faults(Faults(mode=Fault(args.fault), latency_ms=args.latency_ms))  # type: ignore[attr-defined]
-    host, port = server.server_address[:2]
-    print(f"Kapture sandbox on http://{host}:{port} (user {args.username!r}); Ctrl+C stops it.", flush=True)
+    print(f"Kapture sandbox on {_url(server)} (user {args.username!r}); Ctrl+C stops it.", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

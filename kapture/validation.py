@@ -15,25 +15,26 @@ FIELD_LABELS: dict[str, str] = {
     "customer_info.customer_name": "Customer name",
     "customer_info.phone": "Phone",
     "customer_info.email_id": "Email",
+    "customer_info": "The customer section (customer_info)",
     "contact_info": "Contacts (contact_info)",
+    "enquiry_info": "The enquiry section (enquiry_info)",
+    "order_info": "The order section (order_info)",
     "contact_person_phone": "Contact phone",
     "contact_person_email": "Contact email",
     "additional_contact_phone": "Other contact phone",
     "order_info.order_id": "Order id",
 }
 
-_PHONE_CHARS = re.compile(r"\+?[\d\s-]+")
+_PHONE_CHARS = re.compile(r"\+?[0-9 -]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 _TYPE_WORDS = {
     "string_type": "must be text",
     "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
     "list_type": "must be a list",
     "dict_type": "must be an object { }",
     "model_type": "must be an object { }",
     "model_attributes_type": "must be an object { }",
-    "missing": "is required",
 }
 
 
@@ -71,14 +72,31 @@ def type_problems(exc: ValidationError) -> list[Problem]:
 
 
 def label(path: str) -> str:
-    """The plain name of a field path, falling back to the path itself."""
+    """A field path in plain words: "Customer name", "Contact phone (contact 2)", "Zone (customer_info)"."""
+    if not path:
+        return "The payload"
     if path in FIELD_LABELS:
         return FIELD_LABELS[path]
-    leaf = path.rsplit(".", 1)[-1]
-    if path.startswith("contact_info[") and leaf in FIELD_LABELS:
-        index = int(path[len("contact_info[") : path.index("]")])
-        return f"{FIELD_LABELS[leaf]} (contact {index + 1})"
-    return f"`{path}`"
+    parent, _, leaf = path.rpartition(".")
+    name = FIELD_LABELS.get(leaf) or _words(leaf)
+    if parent.startswith("contact_info["):
+        index = int(parent[len("contact_info[") : parent.index("]")])
+        return f"{name} (contact {index + 1})"
+    return f"{name} ({parent})" if parent else name
+
+
+def update_problem(order_info: object) -> Problem | None:
+    """The problem with an update's ``order_info``, if its order id is missing."""
+    order_id = order_info.get("order_id") if isinstance(order_info, Mapping) else None
+    if isinstance(order_id, (str, int)) and not isinstance(order_id, bool) and str(order_id).strip():
+        return None
+    return Problem("order_info.order_id", "An update needs the Kapture order id.")
+
+
+def _words(key: str) -> str:
+    # contact_person_phone → "Contact person phone", subStatus → "Sub status", [2] stays as is.
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key).replace("_", " ").strip()
+    return spaced[:1].upper() + spaced[1:].lower() if spaced else key
 
 
 def _broken_rules(payload: OrderPayload) -> Iterator[Problem]:
@@ -98,15 +116,15 @@ def _broken_rules(payload: OrderPayload) -> Iterator[Problem]:
         yield from _phone_problems(f"{prefix}.additional_contact_phone", contact.additional_contact_phone)
         yield from _email_problems(f"{prefix}.contact_person_email", contact.contact_person_email)
     order = payload.order_info
-    if order.update and not order.order_id.strip():
-        yield Problem("order_info.order_id", "An update needs the Kapture order id.")
+    if order.update and (problem := update_problem(order.model_dump())):
+        yield problem
 
 
 def _phone_problems(path: str, value: str) -> Iterator[Problem]:
     value = value.strip()
     if not value:
         return
-    digits = sum(ch.isdigit() for ch in value)
+    digits = sum(ch in "0123456789" for ch in value)
     if not _PHONE_CHARS.fullmatch(value) or not 7 <= digits <= 15:
         yield Problem(
             path,

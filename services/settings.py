@@ -8,13 +8,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from kapture.client import DEFAULT_TIMEOUT, base_url_for
+from kapture.client import DEFAULT_TIMEOUT, base_url_for, basic_token, is_token
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME
 
 DEFAULT_DATABASE_URL = "sqlite:///data/orderdesk.db"
-# A host label starting with one of these words marks a test tenant (devapi, acme-uat, …);
-# any other real tenant counts as production, so a doubt errs on the loud side.
-_NON_PRODUCTION_WORDS = ("dev", "test", "uat", "qa", "staging", "stage", "sandbox", "demo", "localhost")
+# A host label that is one of these words (devapi, acme-uat, test2…) marks a test tenant; any
+# other real tenant counts as production (qatar-airways, devonenergy), so a doubt errs loud.
+_TEST_LABEL = re.compile(r"(dev|devapi|test|testing|uat|qa|stage|staging|preprod|sandbox|demo|localhost)\d*")
 _LABEL_SEPARATORS = re.compile(r"[.\-_]")
 
 
@@ -38,14 +38,13 @@ class Profile:
     def is_production(self) -> bool:
         """A real tenant whose host name does not say dev, test, UAT, staging…"""
         labels = _LABEL_SEPARATORS.split((urlsplit(self.base_url).hostname or "").lower())
-        return not self.is_sandbox and not any(
-            label.startswith(word) for label in labels for word in _NON_PRODUCTION_WORDS
-        )
+        return not self.is_sandbox and not any(_TEST_LABEL.fullmatch(label) for label in labels)
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """The values that must never be written anywhere."""
-        return tuple(value for value in (self.password, self.token) if value)
+        """The values that must never be written anywhere (the pair's Basic token included)."""
+        derived = basic_token(self.username, self.password) if self.password else ""
+        return tuple(value for value in (self.password, self.token, derived) if value)
 
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments for ``KaptureClient``."""
@@ -75,7 +74,10 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         value = environ.get(name)
         if value is None or not value.strip():
             value = secrets.get(name)
-        return str(value).strip() if value is not None else ""
+        if value is None or not str(value).strip():
+            return ""
+        # A password is taken as given: spaces at its ends may be part of it.
+        return str(value) if name == "KAPTURE_PASSWORD" else str(value).strip()
 
     return Settings(
         profile=_profile(get),
@@ -107,6 +109,10 @@ def _profile(get: Any) -> Profile:
         raise SettingsError(
             "KAPTURE_BASE_URL must not contain a user name or password: use KAPTURE_USERNAME."
         )
+    if parts.query or parts.fragment:
+        raise SettingsError(f"KAPTURE_BASE_URL “{base_url}” must not have a ? or # part.")
+    if token and not is_token(token.removeprefix("Basic ").strip()):
+        raise SettingsError("KAPTURE_TOKEN is not a Basic token (letters, digits, + / = only).")
     if not token and not (username and password):
         raise SettingsError(
             f"Kapture at {base_url} needs credentials: set KAPTURE_USERNAME and KAPTURE_PASSWORD, "

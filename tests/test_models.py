@@ -79,7 +79,7 @@ def test_phone_numbers_people_write_are_accepted(phone: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "phone", ["123456", "1234567890123456", "98450 ext 12", "+91+98450123", "(080) 2345678"]
+    "phone", ["123456", "1234567890123456", "98450 ext 12", "+91+98450123", "(080) 2345678", "٩٨٤٥٠١٢٣٤٥"]
 )
 def test_phone_numbers_out_of_shape_are_refused(phone: str) -> None:
     payload = default_payload()
@@ -124,6 +124,20 @@ def test_wrong_types_name_the_field() -> None:
         validate_order(data)
     assert messages(raised.value) == {
         "customer_info.phone": "Phone must be text.",
-        "customer_info.individual": "`customer_info.individual` must be true or false.",
-        "order_info": "`order_info` must be an object { }.",
+        "customer_info.individual": "Individual (customer_info) must be true or false.",
+        "order_info": "The order section (order_info) must be an object { }.",
     }
+
+
+def test_a_payload_that_is_not_an_object_is_named_plainly() -> None:
+    with pytest.raises(PayloadInvalid) as raised:
+        validate_order([vendor_example()])  # type: ignore[arg-type]
+    assert [p.message for p in raised.value.problems] == ["The payload must be an object { }."]
+
+
+def test_an_unknown_field_of_a_contact_is_named_plainly() -> None:
+    data = vendor_example()
+    data["contact_info"].append({"first_name": 7})
+    with pytest.raises(PayloadInvalid) as raised:
+        validate_order(data)
+    assert messages(raised.value) == {"contact_info[1].first_name": "First name (contact 2) must be text."}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kapture import basic_token
 from services.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
 
 
@@ -44,6 +45,9 @@ def test_a_subdomain_is_shorthand_for_the_base_url() -> None:
         ("acme-uat.kapturecrm.com", False),
         ("staging.acme.example", False),
         ("aqua.kapturecrm.com", True),  # "qa" inside a word is no test marker
+        ("qatar-airways.kapturecrm.com", True),
+        ("devonenergy.kapturecrm.com", True),
+        ("test2.acme.example", False),
     ],
 )
 def test_production_is_recognised_by_host_name(host: str, production: bool) -> None:
@@ -66,6 +70,11 @@ def test_production_is_recognised_by_host_name(host: str, production: bool) -> N
             "must not contain",
         ),
         ({"KAPTURE_SUBDOMAIN": "acme/../x", "KAPTURE_TOKEN": "t"}, "not a Kapture subdomain"),
+        (
+            {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com?tenant=1", "KAPTURE_TOKEN": "t"},
+            "must not have a",
+        ),
+        ({"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_TOKEN": "“abc”"}, "not a Basic token"),
     ],
 )
 def test_incomplete_configuration_is_explained(env: dict[str, str], words: str) -> None:
@@ -81,9 +90,24 @@ def test_secrets_never_show_in_a_repr() -> None:
     }
     settings = load_settings(env | {"KAPTURE_TOKEN": "T0ken"})
     assert "S3cret" not in repr(settings) and "T0ken" not in repr(settings)
-    assert set(settings.profile.secrets) == {"S3cret", "T0ken"}
+    assert set(settings.profile.secrets) == {"S3cret", "T0ken", basic_token("a", "S3cret")}
 
 
 def test_a_database_url_is_taken_from_the_environment() -> None:
     url = "postgresql+psycopg://desk@db/orderdesk"
     assert load_settings({"KAPTURE_DATABASE_URL": url}).database_url == url
+
+
+def test_a_bad_token_is_refused_without_repeating_it() -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_TOKEN": "secret\nvalue"})
+    assert "secret" not in str(raised.value)
+
+
+def test_a_password_keeps_its_spaces() -> None:
+    env = {
+        "KAPTURE_BASE_URL": "https://acme.kapturecrm.com",
+        "KAPTURE_USERNAME": "a",
+        "KAPTURE_PASSWORD": " pw ",
+    }
+    assert load_settings(env).profile.password == " pw "

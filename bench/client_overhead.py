@@ -11,39 +11,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import requests
 
+from bench.sandbox_process import sandbox_process
 from kapture import KaptureClient, basic_token, vendor_example
 from kapture.client import ADD_UPDATE_PATH
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=500)
     args = parser.parse_args()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kapture.sandbox", "--port", str(port), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_for(port)
+    with sandbox_process() as url:
         client_ms, vendor_ms = _run(url, args.orders)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     _report(args.orders, client_ms, vendor_ms)
 
 
@@ -83,23 +67,6 @@ def _report(orders: int, client_ms: list[float], vendor_ms: list[float]) -> None
     print(f"KaptureClient (keep-alive)   median {client_median:.3f} ms   p95 {p95(client_ms):.3f} ms")
     print(f"vendor pattern (fresh conn)  median {vendor_median:.3f} ms   p95 {p95(vendor_ms):.3f} ms")
     print(f"ratio client/vendor (median): {client_median / vendor_median:.2f}x  (goal <= 0.80x)")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"the sandbox did not start on port {port}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT one.
 _Id = BigInteger().with_variant(Integer, "sqlite")
 
+# Compared in code-point order on every database, so a prefix search can be an index range.
+_CodePointOrdered = String(300).with_variant(String(300, collation="C"), "postgresql")
+
 # What a submission's outcome can be besides the client's outcomes (kapture.Outcome).
 PENDING = "pending"  # written before sending; the answer is not in yet
 INVALID = "invalid"  # refused by validation; nothing was sent
@@ -73,7 +76,7 @@ class Submission(Base):
     duration_ms: Mapped[float | None] = mapped_column(Float)
     # Denormalised from the request for search: as typed, and as searched (lower case, digits).
     customer_name: Mapped[str] = mapped_column(String(300), default="")
-    customer_name_key: Mapped[str] = mapped_column(String(300), default="")
+    customer_name_key: Mapped[str] = mapped_column(_CodePointOrdered, default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(300), default="")

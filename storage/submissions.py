@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import PENDING, UNKNOWN, Submission
@@ -59,20 +59,29 @@ class Finish:
     duration_ms: float | None = None
 
 
+# Core statements built once and executed with parameters: building them per call (ORM
+# ``values()`` coercion, cache keys) cost more than the database work itself.
+_TABLE = Submission.__table__
+_DEFAULTS = {column.name: column.default.arg for column in _TABLE.columns if column.default is not None}
+_DEFAULTS.update({"finished_at": None, "client_token": None, "http_status": None, "duration_ms": None})
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+
+
 def begin(session: Session, **values: Any) -> int:
     """Write a pending submission and return its id (before anything is sent)."""
-    values.setdefault("outcome", PENDING)
-    values["customer_name_key"] = name_key(values.get("customer_name", ""))
-    values["phone_key"] = phone_key(values.get("phone", ""))
-    values["email"] = values.get("email", "").strip().lower()
+    row = {**_DEFAULTS, "outcome": PENDING, **values}
+    row["customer_name_key"] = name_key(row["customer_name"])
+    row["phone_key"] = phone_key(row["phone"])
+    row["email"] = row["email"].strip().lower()
     # A plain INSERT as the first statement takes SQLite's write lock at once (no upgrade
     # from a read lock that could fail with "database is locked").
-    return session.execute(insert(Submission).values(**values).returning(Submission.id)).scalar_one()
+    return session.connection().execute(_INSERT, row).scalar_one()
 
 
 def finish(session: Session, submission_id: int, done: Finish) -> None:
     """Record the outcome of a pending submission."""
     values: dict[str, Any] = {
+        "submission_id": submission_id,
         "outcome": done.outcome,
         "finished_at": done.finished_at,
         "http_status": done.http_status,
@@ -85,7 +94,11 @@ def finish(session: Session, submission_id: int, done: Finish) -> None:
     for key in ("order_id", "customer_id", "enquiry_id", "contact_id"):
         if done.ids.get(key):
             values[key] = done.ids[key]
-    session.execute(update(Submission).where(Submission.id == submission_id).values(**values))
+    # The SET clause is made from the parameters given, so ids absent here are left as they are.
+    session.connection().execute(_FINISH, values)
+
+
+_FINISH = update(_TABLE).where(_TABLE.c.id == bindparam("submission_id"))
 
 
 def get(session: Session, submission_id: int) -> Submission | None:
@@ -102,18 +115,22 @@ def latest_success(
     session: Session, *, base_url: str, payload_hash: str, since: datetime
 ) -> Submission | None:
     """The newest successful submission of the same payload to the same Kapture since a time."""
-    query = (
-        select(Submission)
-        .where(
-            Submission.payload_hash == payload_hash,
-            Submission.created_at >= since,
-            Submission.base_url == base_url,
-            Submission.outcome == "success",
-        )
-        .order_by(Submission.created_at.desc())
-        .limit(1)
+    return session.scalars(
+        _LATEST_SUCCESS, {"payload_hash": payload_hash, "since": since, "base_url": base_url}
+    ).first()
+
+
+_LATEST_SUCCESS = (
+    select(Submission)
+    .where(
+        Submission.payload_hash == bindparam("payload_hash"),
+        Submission.created_at >= bindparam("since", type_=Submission.created_at.type),
+        Submission.base_url == bindparam("base_url"),
+        Submission.outcome == "success",
     )
-    return session.scalars(query).first()
+    .order_by(Submission.created_at.desc())
+    .limit(1)
+)
 
 
 def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page: int = 50) -> Page:
@@ -167,7 +184,7 @@ def _conditions(where: SubmissionFilter) -> list[ColumnElement[bool]]:
         key = name_key(where.customer_name)
         # A range, not LIKE: it uses the index on every database and needs no escaping.
         conditions.append(
-            and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + "\uffff")
+            and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + _LAST_CHAR)
         )
     if where.outcomes:
         conditions.append(Submission.outcome.in_(list(where.outcomes)))
@@ -184,6 +201,11 @@ def _conditions(where: SubmissionFilter) -> list[ColumnElement[bool]]:
     if where.created_to:
         conditions.append(Submission.created_at < where.created_to)
     return conditions
+
+
+# Past every character in code-point order, which is how the key column compares (binary on
+# SQLite, COLLATE "C" on PostgreSQL): a prefix range that also catches names going on with emoji.
+_LAST_CHAR = "\U0010ffff"
 
 
 def _newest_first(query: Select[Any]) -> Select[Any]:

@@ -28,7 +28,7 @@ def create(session: Session, *, name: str, payload: str, description: str = "") 
 
 def find(session: Session, name: str) -> Template | None:
     """The template with this name, if any."""
-    return session.scalars(select(Template).where(Template.name == name.strip())).first()
+    return session.scalars(select(Template).where(Template.name == " ".join(name.split()))).first()
 
 
 def all_templates(session: Session) -> list[Template]:

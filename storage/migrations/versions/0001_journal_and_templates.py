@@ -47,7 +47,11 @@ def upgrade() -> None:
         sa.Column("action_event", sa.String(length=40), nullable=False),
         sa.Column("duration_ms", sa.Float(), nullable=True),
         sa.Column("customer_name", sa.String(length=300), nullable=False),
-        sa.Column("customer_name_key", sa.String(length=300), nullable=False),
+        sa.Column(
+            "customer_name_key",
+            sa.String(length=300).with_variant(sa.String(length=300, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("phone", sa.String(length=40), nullable=False),
         sa.Column("phone_key", sa.String(length=20), nullable=False),
         sa.Column("email", sa.String(length=300), nullable=False),

@@ -1,0 +1,441 @@
+"""The storage layer on its own, on SQLite and PostgreSQL: schema, timestamps, journal, templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+from services.journal import Journal
+from storage import submissions, templates
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, make_engine, upgrade
+from storage.models import Submission
+from storage.submissions import Finish, SubmissionFilter
+from storage.templates import TemplateNameTaken
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SANDBOX = "http://127.0.0.1:8765"
+HASH = "a" * 64
+
+
+def row(**overrides: Any) -> dict[str, Any]:
+    """The columns of one submission as `submissions.begin` takes them; every required one is set."""
+    values: dict[str, Any] = {
+        "created_at": T0,
+        "profile_name": "Sandbox",
+        "base_url": SANDBOX,
+        "operation": "add",
+        "source": "form",
+        "request_body": "{}",
+        "payload_hash": HASH,
+    }
+    values.update(overrides)
+    return values
+
+
+def add(session: Session, **overrides: Any) -> int:
+    return submissions.begin(session, **row(**overrides))
+
+
+def fetch(session: Session, submission_id: int) -> Submission:
+    """The row as the database has it, not as the session remembers it."""
+    session.expire_all()
+    found = submissions.get(session, submission_id)
+    assert found is not None
+    return found
+
+
+def ids(rows: Iterable[Submission]) -> list[int]:
+    return [r.id for r in rows]
+
+
+def found(session: Session, **where: Any) -> list[int]:
+    return ids(submissions.search(session, SubmissionFilter(**where)).rows)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    made = make_engine(database_url)
+    yield made
+    made.dispose()
+
+
+@pytest.fixture
+def session(journal: Journal) -> Iterator[Session]:
+    with journal.sessions() as opened:
+        yield opened
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
+
+def test_upgrade_on_an_empty_database_creates_the_tables_at_head(engine: Engine) -> None:
+    assert inspect(engine).get_table_names() == []
+    upgrade(engine)
+    assert {"submissions", "templates", "alembic_version"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+
+
+def test_upgrading_again_is_harmless_and_keeps_the_rows(journal: Journal) -> None:
+    with journal.sessions.begin() as session:
+        kept = add(session, customer_name="Asha Traders")
+        templates.create(session, name="Smoke", payload="{}")
+    upgrade(journal.engine)
+    with journal.sessions() as session:
+        assert fetch(session, kept).customer_name == "Asha Traders"
+        assert templates.find(session, "Smoke") is not None
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+
+
+def test_sqlite_is_tuned_for_many_writers_and_its_folder_is_created(tmp_path) -> None:
+    path = tmp_path / "not" / "yet" / "there" / "journal.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+            assert pragma("journal_mode") == "wal"
+            assert pragma("busy_timeout") == SQLITE_BUSY_TIMEOUT_MS == 30_000
+            assert pragma("foreign_keys") == 1
+        assert path.is_file()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_plain_postgresql_url_uses_psycopg_3(scheme: str) -> None:
+    engine = make_engine(f"{scheme}://orderdesk@db.example/orderdesk")
+    try:
+        assert engine.url.drivername == "postgresql+psycopg"
+        assert engine.dialect.driver == "psycopg"
+    finally:
+        engine.dispose()
+
+
+# --- timestamps -----------------------------------------------------------------------------------
+
+
+def test_an_aware_timestamp_reads_back_as_the_same_instant_in_utc(session: Session) -> None:
+    india = timezone(timedelta(hours=5, minutes=30))
+    written = datetime(2026, 3, 1, 9, 30, tzinfo=india)
+    read = fetch(session, add(session, created_at=written)).created_at
+    assert read == written
+    assert read.utcoffset() == timedelta(0)
+    assert read.replace(tzinfo=None) == datetime(2026, 3, 1, 4, 0)
+
+
+def test_a_naive_timestamp_is_refused(session: Session) -> None:
+    with pytest.raises(StatementError) as caught:
+        add(session, created_at=datetime(2026, 3, 1, 9, 0))
+    assert isinstance(caught.value.orig, ValueError)
+    assert "timezone-aware" in str(caught.value.orig)
+
+
+# --- begin / finish -------------------------------------------------------------------------------
+
+
+def test_begin_writes_a_pending_row_with_search_keys(session: Session) -> None:
+    submission_id = add(
+        session, phone="+91 98450-12345", email="  Orders@Asha.EXAMPLE ", customer_name="  Asha   TRADERS "
+    )
+    written = fetch(session, submission_id)
+    assert written.outcome == "pending"
+    assert written.finished_at is None
+    assert written.phone == "+91 98450-12345" and written.phone_key == "9845012345"
+    assert written.email == "orders@asha.example"
+    assert written.customer_name == "  Asha   TRADERS " and written.customer_name_key == "asha traders"
+
+
+def test_finish_records_what_kapture_answered(session: Session) -> None:
+    submission_id = add(session)
+    submissions.finish(
+        session,
+        submission_id,
+        Finish(
+            outcome="success",
+            finished_at=T0 + timedelta(seconds=2),
+            http_status=200,
+            message="Order Added successfully !",
+            response_body='{"status": "success"}',
+            ids={"order_id": "23518266", "customer_id": "191696571", "enquiry_id": "24", "contact_id": "21"},
+            action_event="ADD_ORDER",
+            duration_ms=812.5,
+        ),
+    )
+    done = fetch(session, submission_id)
+    assert (done.outcome, done.http_status, done.message) == ("success", 200, "Order Added successfully !")
+    assert done.response_body == '{"status": "success"}'
+    assert (done.order_id, done.customer_id, done.enquiry_id, done.contact_id) == (
+        "23518266",
+        "191696571",
+        "24",
+        "21",
+    )
+    assert done.action_event == "ADD_ORDER"
+    assert done.duration_ms == 812.5
+    assert done.finished_at == T0 + timedelta(seconds=2)
+
+
+def test_finish_without_an_order_id_keeps_the_one_already_on_the_row(session: Session) -> None:
+    submission_id = add(session, operation="update", order_id="1001")
+    submissions.finish(
+        session,
+        submission_id,
+        Finish(outcome="failed", finished_at=T0, ids={"order_id": "", "customer_id": "77"}),
+    )
+    done = fetch(session, submission_id)
+    assert done.outcome == "failed"
+    assert done.order_id == "1001"
+    assert done.customer_id == "77"
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def test_search_by_phone_in_any_format(session: Session) -> None:
+    asha = add(session, phone="+91 98450-12345")
+    add(session, phone="080 2222 3333")
+    assert found(session, phone="98450 12345") == [asha]
+    assert found(session, phone="0091-9845012345") == [asha]
+
+
+def test_search_by_order_id(session: Session) -> None:
+    wanted = add(session, order_id="1001")
+    add(session, order_id="1002")
+    assert found(session, order_id=" 1001 ") == [wanted]
+
+
+def test_search_by_email_in_any_case(session: Session) -> None:
+    wanted = add(session, email="orders@asha.example")
+    add(session, email="orders@ravi.example")
+    assert found(session, email="ORDERS@Asha.Example") == [wanted]
+
+
+def test_search_by_customer_name_prefix_in_any_case(session: Session) -> None:
+    traders = add(session, customer_name="Asha Traders", created_at=T0 + timedelta(minutes=2))
+    foods = add(session, customer_name="Ashanti Foods", created_at=T0 + timedelta(minutes=1))
+    add(session, customer_name="Big Asha Stores")  # contains the text, does not start with it
+    add(session, customer_name="Ravi")
+    assert found(session, customer_name="  ASHA") == [traders, foods]
+    assert found(session, customer_name="asha   tr") == [traders]
+
+
+def test_search_by_customer_name_prefix_finds_names_going_on_with_an_emoji(session: Session) -> None:
+    wanted = add(session, customer_name="Asha😀 Stores")
+    assert found(session, customer_name="asha") == [wanted]
+
+
+def test_search_by_several_outcomes(session: Session) -> None:
+    add(session, outcome="success")
+    failed = add(session, outcome="failed", created_at=T0 + timedelta(minutes=1))
+    unknown = add(session, outcome="unknown", created_at=T0 + timedelta(minutes=2))
+    add(session)  # pending
+    assert found(session, outcomes=("failed", "unknown")) == [unknown, failed]
+
+
+def test_search_by_source_operator_and_run(session: Session) -> None:
+    bulk = add(session, source="bulk", operator="Meera", run_id="run-1")
+    editor = add(session, source="editor", operator="Arjun", run_id="run-2")
+    add(session, source="form", operator="Arjun")
+    assert found(session, sources=("bulk",)) == [bulk]
+    assert found(session, operator="Meera") == [bulk]
+    assert found(session, run_id="run-2") == [editor]
+
+
+def test_search_by_created_range_includes_the_start_and_excludes_the_end(session: Session) -> None:
+    hour = timedelta(hours=1)
+    at = {i: add(session, created_at=T0 + i * hour) for i in range(4)}
+    assert found(session, created_from=T0 + hour, created_to=T0 + 3 * hour) == [at[2], at[1]]
+
+
+def test_search_is_newest_first_and_ties_go_to_the_later_row(session: Session) -> None:
+    first = add(session, created_at=T0)
+    newest = add(session, created_at=T0 + timedelta(seconds=1))
+    second = add(session, created_at=T0)
+    assert found(session) == [newest, second, first]
+
+
+def test_search_pages_through_seven_rows_three_at_a_time(session: Session) -> None:
+    newest_first = [add(session, created_at=T0 + timedelta(minutes=i)) for i in range(7)][::-1]
+    pages = [submissions.search(session, SubmissionFilter(), page=n, per_page=3) for n in (1, 2, 3)]
+    assert [ids(p.rows) for p in pages] == [newest_first[0:3], newest_first[3:6], newest_first[6:]]
+    assert [(p.page, p.total, p.pages) for p in pages] == [(1, 7, 3), (2, 7, 3), (3, 7, 3)]
+
+
+def test_a_page_number_below_one_shows_the_first_page(session: Session) -> None:
+    newest_first = [add(session, created_at=T0 + timedelta(minutes=i)) for i in range(4)][::-1]
+    for number in (0, -2):
+        shown = submissions.search(session, SubmissionFilter(), page=number, per_page=3)
+        assert shown.page == 1
+        assert ids(shown.rows) == newest_first[:3]
+
+
+def test_a_search_matching_nothing_has_one_empty_page(session: Session) -> None:
+    add(session, phone="9845012345")
+    shown = submissions.search(session, SubmissionFilter(phone="1111111111"))
+    assert (shown.rows, shown.total, shown.pages) == ([], 0, 1)
+
+
+# --- stream ---------------------------------------------------------------------------------------
+
+
+def test_stream_yields_every_match_newest_first_across_batches(session: Session) -> None:
+    names = ["Asha", "Bina", "Chitra", "Deepa", "Esha"]
+    made = [add(session, customer_name=n, created_at=T0 + timedelta(minutes=i)) for i, n in enumerate(names)]
+    add(session, source="bulk", created_at=T0 + timedelta(hours=1))  # filtered out
+    streamed = list(submissions.stream(session, SubmissionFilter(sources=("form",)), batch=2))
+    session.close()  # an export may read the rows after the session is gone
+    assert ids(streamed) == made[::-1]
+    assert [r.customer_name for r in streamed] == names[::-1]
+    assert [r.created_at for r in streamed] == [T0 + timedelta(minutes=i) for i in range(4, -1, -1)]
+
+
+# --- expire_pending -------------------------------------------------------------------------------
+
+
+def test_expire_pending_marks_only_old_pending_rows_unknown(session: Session) -> None:
+    old = add(session, created_at=T0)
+    young = add(session, created_at=T0 + timedelta(minutes=10))
+    finished = add(session, created_at=T0 - timedelta(hours=1), outcome="success")
+    count = submissions.expire_pending(
+        session, older_than=T0 + timedelta(minutes=5), message="Order Desk stopped while waiting."
+    )
+    assert count == 1
+    expired = fetch(session, old)
+    assert (expired.outcome, expired.error) == ("unknown", "Order Desk stopped while waiting.")
+    assert (fetch(session, young).outcome, fetch(session, young).error) == ("pending", "")
+    assert (fetch(session, finished).outcome, fetch(session, finished).error) == ("success", "")
+
+
+# --- latest_success / by_token --------------------------------------------------------------------
+
+
+def test_latest_success_finds_the_newest_same_payload_sent_to_the_same_kapture(session: Session) -> None:
+    hour = timedelta(hours=1)
+    add(session, outcome="success", created_at=T0 + hour)
+    newest = add(session, outcome="success", created_at=T0 + 2 * hour)
+    add(session, outcome="failed", created_at=T0 + 3 * hour)
+    add(session, outcome="success", created_at=T0 + 4 * hour, base_url="https://acme.kapturecrm.com")
+    add(session, outcome="success", created_at=T0 + 5 * hour, payload_hash="b" * 64)
+    add(session, outcome="success", created_at=T0 - hour)  # before `since`
+    match = submissions.latest_success(session, base_url=SANDBOX, payload_hash=HASH, since=T0)
+    assert match is not None and match.id == newest
+
+
+def test_latest_success_ignores_failures_other_kaptures_and_old_rows(session: Session) -> None:
+    add(session, outcome="failed", created_at=T0 + timedelta(hours=1))
+    add(
+        session, outcome="success", created_at=T0 + timedelta(hours=1), base_url="https://acme.kapturecrm.com"
+    )
+    add(session, outcome="success", created_at=T0 - timedelta(seconds=1))
+    assert submissions.latest_success(session, base_url=SANDBOX, payload_hash=HASH, since=T0) is None
+
+
+def test_by_token_finds_the_row_and_a_token_is_used_once(session: Session) -> None:
+    made = add(session, client_token="tok-1")
+    add(session, client_token="tok-2")
+    match = submissions.by_token(session, "tok-1")
+    assert match is not None and match.id == made
+    assert submissions.by_token(session, "tok-3") is None
+    with pytest.raises(IntegrityError):
+        add(session, client_token="tok-1")
+
+
+# --- templates ------------------------------------------------------------------------------------
+
+
+def test_templates_are_saved_found_and_listed_by_name(session: Session) -> None:
+    for name in ("Smoke", "Alpha", "Bulk"):
+        templates.create(session, name=name, payload=f'{{"name": "{name}"}}', description=f"{name} run")
+    session.commit()
+    session.expire_all()
+    assert [t.name for t in templates.all_templates(session)] == ["Alpha", "Bulk", "Smoke"]
+    alpha = templates.find(session, "Alpha")
+    assert alpha is not None
+    assert (alpha.payload, alpha.description) == ('{"name": "Alpha"}', "Alpha run")
+    assert alpha.created_at.tzinfo is not None
+    assert templates.find(session, "Gamma") is None
+
+
+def test_updating_a_template_replaces_its_payload_and_moves_updated_at(session: Session) -> None:
+    saved = templates.create(session, name="Smoke", payload="{}", description="old")
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    saved.updated_at = long_ago
+    session.flush()
+    templates.update(session, saved.id, payload='{"v": 2}', description="new")
+    session.commit()
+    session.expire_all()
+    reread = templates.find(session, "Smoke")
+    assert reread is not None
+    assert (reread.payload, reread.description) == ('{"v": 2}', "new")
+    assert reread.updated_at > long_ago
+    templates.update(session, saved.id, payload='{"v": 3}')  # no description: keeps it
+    assert templates.find(session, "Smoke").description == "new"  # type: ignore[union-attr]
+
+
+def test_renaming_a_template(session: Session) -> None:
+    saved = templates.create(session, name="Smoke", payload="{}")
+    templates.rename(session, saved.id, "  Smoke   test ")
+    session.commit()
+    session.expire_all()
+    assert templates.find(session, "Smoke") is None
+    renamed = templates.find(session, "Smoke test")
+    assert renamed is not None and renamed.id == saved.id
+
+
+def test_renaming_a_template_to_its_own_name_is_allowed(session: Session) -> None:
+    saved = templates.create(session, name="Smoke", payload="{}")
+    assert templates.rename(session, saved.id, " Smoke ").name == "Smoke"
+
+
+def test_deleting_a_template(session: Session) -> None:
+    saved = templates.create(session, name="Smoke", payload="{}")
+    templates.create(session, name="Bulk", payload="{}")
+    templates.delete(session, saved.id)
+    session.commit()
+    session.expire_all()
+    assert templates.find(session, "Smoke") is None
+    assert [t.name for t in templates.all_templates(session)] == ["Bulk"]
+
+
+@pytest.mark.parametrize("taken_as", ["Smoke", "  Smoke  "])
+def test_a_duplicate_template_name_is_refused_in_plain_words(session: Session, taken_as: str) -> None:
+    templates.create(session, name="Smoke", payload="{}")
+    with pytest.raises(TemplateNameTaken) as caught:
+        templates.create(session, name=taken_as, payload="{}")
+    assert str(caught.value) == "A template named “Smoke” already exists."
+
+
+def test_renaming_onto_another_templates_name_is_refused(session: Session) -> None:
+    templates.create(session, name="Smoke", payload="{}")
+    bulk = templates.create(session, name="Bulk", payload="{}")
+    with pytest.raises(TemplateNameTaken) as caught:
+        templates.rename(session, bulk.id, "Smoke")
+    assert str(caught.value) == "A template named “Smoke” already exists."
+    assert bulk.name == "Bulk"
+
+
+def test_a_template_needs_a_name(session: Session) -> None:
+    with pytest.raises(ValueError, match="needs a name"):
+        templates.create(session, name="   ", payload="{}")
+    saved = templates.create(session, name="Smoke", payload="{}")
+    with pytest.raises(ValueError, match="needs a name"):
+        templates.rename(session, saved.id, "")
+
+
+def test_template_names_are_trimmed_and_single_spaced(session: Session) -> None:
+    assert templates.create(session, name="  Bulk \t  import  ", payload="{}").name == "Bulk import"
+
+
+def test_changing_a_missing_template_says_so(session: Session) -> None:
+    with pytest.raises(LookupError):
+        templates.delete(session, 404)
+    with pytest.raises(LookupError):
+        templates.update(session, 404, payload="{}")
+    with pytest.raises(LookupError):
+        templates.rename(session, 404, "Smoke")

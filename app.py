@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from ui import resources, widgets
 
@@ -19,7 +20,8 @@ with st.sidebar:
     st.markdown("### Kapture Order Desk")
     try:
         widgets.connection_badge(resources.active_profile())
-    except SettingsError as exc:
-        st.error(f"The Kapture connection is not set up right: {exc}", icon=":material/error:")
+        resources.journal()
+    except (SettingsError, JournalUnavailable) as exc:
+        st.error(f"Order Desk is not set up right: {exc}", icon=":material/error:")
 
 navigation.run()

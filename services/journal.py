@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from storage import submissions
@@ -15,6 +17,10 @@ LEFT_PENDING = (
     "Order Desk stopped while waiting for Kapture's answer. The order may have been created: "
     "check in Kapture before sending it again."
 )
+
+
+class JournalUnavailable(RuntimeError):
+    """The journal's database cannot be opened; the message is safe to show."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +41,29 @@ def open_journal(database_url: str, *, pending_grace: timedelta) -> Journal:
     The grace is the client's whole timeout: a row younger than that may belong to a request
     another process is still waiting on.
     """
-    engine = make_engine(database_url)
-    upgrade(engine)
-    journal = Journal(engine, session_factory(engine))
-    recover_pending(journal, pending_grace=pending_grace)
+    try:
+        engine = make_engine(database_url)
+        upgrade(engine)
+        journal = Journal(engine, session_factory(engine))
+        recover_pending(journal, pending_grace=pending_grace)
+    except (SQLAlchemyError, OSError) as exc:
+        raise JournalUnavailable(
+            f"The submission log at {_shown(database_url)} cannot be opened: {_reason(exc)}"
+        ) from exc
     return journal
+
+
+def _shown(database_url: str) -> str:
+    try:
+        return make_url(database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "KAPTURE_DATABASE_URL (not a database URL)"
+
+
+def _reason(exc: BaseException) -> str:
+    # The driver's first line says what failed; the rest is SQL and parameters.
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
 
 
 def recover_pending(journal: Journal, *, pending_grace: timedelta) -> int:

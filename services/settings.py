@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,6 +65,7 @@ class Settings:
 
     profile: Profile
     database_url: str = DEFAULT_DATABASE_URL
+    duplicate_window: timedelta = timedelta(minutes=10)
 
 
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -82,7 +84,18 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     return Settings(
         profile=_profile(get),
         database_url=get("KAPTURE_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        duplicate_window=_minutes(get("KAPTURE_DUPLICATE_WINDOW_MINUTES") or "10"),
     )
+
+
+def _minutes(text: str) -> timedelta:
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = -1
+    if not 0 <= minutes <= 24 * 60:
+        raise SettingsError(f"KAPTURE_DUPLICATE_WINDOW_MINUTES “{text}” must be minutes from 0 to 1440.")
+    return timedelta(minutes=minutes)
 
 
 def _profile(get: Any) -> Profile:

@@ -25,7 +25,8 @@ def page_text(at: AppTest) -> str:
 
 
 @pytest.fixture(autouse=True)
-def no_kapture_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_kapture_configured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KAPTURE_DATABASE_URL", f"sqlite:///{tmp_path / 'journal.db'}")
     for name in (
         "KAPTURE_BASE_URL",
         "KAPTURE_SUBDOMAIN",
@@ -61,3 +62,11 @@ def test_a_broken_configuration_is_explained_not_raised(monkeypatch: pytest.Monk
     monkeypatch.setenv("KAPTURE_BASE_URL", "https://acme.kapturecrm.com")
     at = run_app()
     assert any("needs credentials" in e.value for e in at.error)
+
+
+def test_an_unreachable_journal_is_explained_without_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAPTURE_DATABASE_URL", "postgresql://desk:Db-Secret@127.0.0.1:9/orderdesk")
+    at = run_app()
+    errors = " ".join(e.value for e in at.error)
+    assert "The submission log at postgresql://desk:***@127.0.0.1:9/orderdesk cannot be opened" in errors
+    assert "Db-Secret" not in errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from kapture import basic_token
@@ -111,3 +113,12 @@ def test_a_password_keeps_its_spaces() -> None:
         "KAPTURE_PASSWORD": " pw ",
     }
     assert load_settings(env).profile.password == " pw "
+
+
+def test_the_duplicate_window_defaults_to_ten_minutes_and_can_be_set() -> None:
+    assert load_settings({}).duplicate_window == timedelta(minutes=10)
+    assert load_settings({"KAPTURE_DUPLICATE_WINDOW_MINUTES": "2.5"}).duplicate_window == timedelta(
+        seconds=150
+    )
+    with pytest.raises(SettingsError, match="must be minutes"):
+        load_settings({"KAPTURE_DUPLICATE_WINDOW_MINUTES": "soon"})

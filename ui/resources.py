@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from datetime import timedelta
 
 import streamlit as st
 
+from kapture import KaptureClient
 from kapture.sandbox import Sandbox, start_sandbox
+from services.journal import Journal, open_journal
 from services.settings import Profile, Settings, load_settings
+from services.submit import Submitter
 
 
 @st.cache_resource(show_spinner=False)
 def _sandbox() -> Sandbox:
     # One built-in sandbox per server process, on a free loopback port.
     return start_sandbox()
+
+
+@st.cache_resource(show_spinner="Opening the submission log…")
+def _journal(database_url: str, pending_grace_seconds: float) -> Journal:
+    return open_journal(database_url, pending_grace=timedelta(seconds=pending_grace_seconds))
+
+
+@st.cache_resource(show_spinner=False)
+def _client(_profile: Profile, fingerprint: str) -> KaptureClient:
+    # Keyed by a fingerprint that changes with the credential, without keeping it in the key.
+    return KaptureClient(**_profile.client_options())
 
 
 def settings() -> Settings:
@@ -25,6 +41,25 @@ def active_profile() -> Profile:
     """The Kapture this app talks to; the built-in sandbox when none is configured."""
     profile = settings().profile
     return profile.at(_sandbox().url) if profile.is_sandbox else profile
+
+
+def journal() -> Journal:
+    """The submission log (opened, upgraded and recovered once per database URL)."""
+    current = settings()
+    return _journal(current.database_url, sum(current.profile.timeout))
+
+
+def client(profile: Profile) -> KaptureClient:
+    """A kept-alive client for the profile."""
+    identity = repr((profile.base_url, profile.username, *profile.secrets))
+    fingerprint = hashlib.sha256(identity.encode()).hexdigest()
+    return _client(profile, fingerprint)
+
+
+def submitter() -> Submitter:
+    """The journaled submit for the active profile."""
+    profile = active_profile()
+    return Submitter(journal(), client(profile), profile, duplicate_window=settings().duplicate_window)
 
 
 def _secrets() -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -38,8 +39,10 @@ class Profile:
     @property
     def is_production(self) -> bool:
         """A real tenant whose host name does not say dev, test, UAT, staging…"""
-        labels = _LABEL_SEPARATORS.split((urlsplit(self.base_url).hostname or "").lower())
-        return not self.is_sandbox and not any(_TEST_LABEL.fullmatch(label) for label in labels)
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        if self.is_sandbox or _is_loopback(host):
+            return False
+        return not any(_TEST_LABEL.fullmatch(label) for label in _LABEL_SEPARATORS.split(host))
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -66,6 +69,13 @@ class Settings:
     profile: Profile
     database_url: str = DEFAULT_DATABASE_URL
     duplicate_window: timedelta = timedelta(minutes=10)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:

@@ -24,9 +24,12 @@ from kapture.validation import validate_order
 from services.journal import Journal
 from services.settings import Profile
 from storage import submissions
-from storage.models import INVALID, UNKNOWN, Submission
+from storage.models import INVALID, PENDING, UNKNOWN, Submission
 
 DEFAULT_DUPLICATE_WINDOW = timedelta(minutes=10)
+# Earlier submissions that may have created the order: an identical one asks before sending.
+# A definite refusal (rejected, auth, network error, invalid) never holds a retry back.
+MAY_HAVE_CREATED = ("success", PENDING, UNKNOWN, "timeout_unknown", "invalid_response", "http_error")
 OPERATIONS = ("add", "update", "raw")
 SOURCES = ("form", "editor", "suite", "replay", "bulk")
 
@@ -135,7 +138,7 @@ class Submitter:
                 return Submitted(Status.REPEAT, submission=first)
         digest = payload_hash(operation, body, data)
         if not confirm_duplicate:
-            earlier = self._recent_success(digest)
+            earlier = self._recent_possible_order(digest)
             if earlier is not None:
                 return Submitted(Status.DUPLICATE, earlier=earlier)
         try:
@@ -178,13 +181,14 @@ class Submitter:
             row = submissions.get(session, submission_id)
         return Submitted(Status.INVALID, submission=row, problems=problems)
 
-    def _recent_success(self, digest: str) -> Submission | None:
+    def _recent_possible_order(self, digest: str) -> Submission | None:
         with self._journal.sessions() as session:
-            return submissions.latest_success(
+            return submissions.latest_same(
                 session,
                 base_url=self._profile.base_url,
                 payload_hash=digest,
                 since=datetime.now(UTC) - self._duplicate_window,
+                outcomes=MAY_HAVE_CREATED,
             )
 
     def _row(self, body: str, data: Any, operation: str, context: Context, digest: str) -> dict[str, Any]:

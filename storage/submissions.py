@@ -111,22 +111,26 @@ def by_token(session: Session, token: str) -> Submission | None:
     return session.scalars(select(Submission).where(Submission.client_token == token)).first()
 
 
-def latest_success(
-    session: Session, *, base_url: str, payload_hash: str, since: datetime
+def latest_same(
+    session: Session, *, base_url: str, payload_hash: str, since: datetime, outcomes: Sequence[str]
 ) -> Submission | None:
-    """The newest successful submission of the same payload to the same Kapture since a time."""
-    return session.scalars(
-        _LATEST_SUCCESS, {"payload_hash": payload_hash, "since": since, "base_url": base_url}
-    ).first()
+    """The newest submission of this payload to this Kapture since a time, with one of the outcomes."""
+    parameters = {
+        "payload_hash": payload_hash,
+        "since": since,
+        "base_url": base_url,
+        "outcomes": list(outcomes),
+    }
+    return session.scalars(_LATEST_SAME, parameters).first()
 
 
-_LATEST_SUCCESS = (
+_LATEST_SAME = (
     select(Submission)
     .where(
         Submission.payload_hash == bindparam("payload_hash"),
         Submission.created_at >= bindparam("since", type_=Submission.created_at.type),
         Submission.base_url == bindparam("base_url"),
-        Submission.outcome == "success",
+        Submission.outcome.in_(bindparam("outcomes", expanding=True)),
     )
     .order_by(Submission.created_at.desc())
     .limit(1)

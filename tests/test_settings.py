@@ -50,6 +50,8 @@ def test_a_subdomain_is_shorthand_for_the_base_url() -> None:
         ("qatar-airways.kapturecrm.com", True),
         ("devonenergy.kapturecrm.com", True),
         ("test2.acme.example", False),
+        ("127.0.0.1:8765", False),  # a sandbox of one's own
+        ("[::1]:8765", False),
     ],
 )
 def test_production_is_recognised_by_host_name(host: str, production: bool) -> None:

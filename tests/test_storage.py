@@ -312,10 +312,13 @@ def test_expire_pending_marks_only_old_pending_rows_unknown(session: Session) ->
     assert (fetch(session, finished).outcome, fetch(session, finished).error) == ("success", "")
 
 
-# --- latest_success / by_token --------------------------------------------------------------------
+OK = ("success",)
 
 
-def test_latest_success_finds_the_newest_same_payload_sent_to_the_same_kapture(session: Session) -> None:
+# --- latest_same / by_token --------------------------------------------------------------------
+
+
+def test_latest_same_finds_the_newest_same_payload_sent_to_the_same_kapture(session: Session) -> None:
     hour = timedelta(hours=1)
     add(session, outcome="success", created_at=T0 + hour)
     newest = add(session, outcome="success", created_at=T0 + 2 * hour)
@@ -323,17 +326,19 @@ def test_latest_success_finds_the_newest_same_payload_sent_to_the_same_kapture(s
     add(session, outcome="success", created_at=T0 + 4 * hour, base_url="https://acme.kapturecrm.com")
     add(session, outcome="success", created_at=T0 + 5 * hour, payload_hash="b" * 64)
     add(session, outcome="success", created_at=T0 - hour)  # before `since`
-    match = submissions.latest_success(session, base_url=SANDBOX, payload_hash=HASH, since=T0)
+    match = submissions.latest_same(session, base_url=SANDBOX, payload_hash=HASH, since=T0, outcomes=OK)
     assert match is not None and match.id == newest
 
 
-def test_latest_success_ignores_failures_other_kaptures_and_old_rows(session: Session) -> None:
+def test_latest_same_ignores_other_outcomes_other_kaptures_and_old_rows(session: Session) -> None:
     add(session, outcome="failed", created_at=T0 + timedelta(hours=1))
     add(
         session, outcome="success", created_at=T0 + timedelta(hours=1), base_url="https://acme.kapturecrm.com"
     )
     add(session, outcome="success", created_at=T0 - timedelta(seconds=1))
-    assert submissions.latest_success(session, base_url=SANDBOX, payload_hash=HASH, since=T0) is None
+    assert (
+        submissions.latest_same(session, base_url=SANDBOX, payload_hash=HASH, since=T0, outcomes=OK) is None
+    )
 
 
 def test_by_token_finds_the_row_and_a_token_is_used_once(session: Session) -> None:

@@ -159,12 +159,28 @@ def test_a_changed_order_is_not_a_duplicate(submitter: Submitter, order: OrderPa
     assert submitter.submit(order).status is Status.SENT
 
 
-def test_a_failed_send_does_not_hold_back_a_retry(
+def test_a_refused_send_does_not_hold_back_a_retry(
     submitter: Submitter, sandbox: Sandbox, order: OrderPayload
 ) -> None:
-    sandbox.set_faults(mode="http_500_html", times=1)
-    assert submitter.submit(order).submission.outcome == "http_error"
+    sandbox.set_faults(mode="failed_200", times=1)
+    assert submitter.submit(order).submission.outcome == "rejected"
     assert submitter.submit(order).submission.outcome == "success"
+
+
+@pytest.mark.parametrize(
+    ("faults", "outcome"),
+    [({"mode": "http_500_html"}, "http_error"), ({"mode": "drop_connection"}, "timeout_unknown")],
+)
+def test_a_send_that_may_have_created_the_order_holds_back_an_identical_one(
+    submitter: Submitter, sandbox: Sandbox, order: OrderPayload, faults: dict, outcome: str
+) -> None:
+    sandbox.set_faults(times=1, **faults)
+    first = submitter.submit(order).submission
+    assert first.outcome == outcome
+    again = submitter.submit(order)
+    assert again.status is Status.DUPLICATE
+    assert again.earlier.id == first.id
+    assert submitter.submit(order, confirm_duplicate=True).submission.outcome == "success"
 
 
 def test_the_duplicate_window_is_configurable(

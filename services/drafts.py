@@ -1,0 +1,289 @@
+"""The order form's draft: what staff type, in their words, and the payload it stands for.
+
+A draft is plain data (no Streamlit): the form edits one, the editor can open one, and a
+payload the form can express opens back into one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from kapture import OrderPayload
+from kapture.models import ContactInfo, CustomerInfo, EnquiryInfo, OrderInfo
+from kapture.validation import check
+from services.journal import Journal
+from storage.models import Submission
+
+CustomerKind = Literal["organization", "individual", "channel_partner"]
+ExtraSection = Literal["customer", "enquiry", "order"]
+CUSTOMER_KINDS: dict[str, str] = {
+    "organization": "Organisation",
+    "individual": "Individual",
+    "channel_partner": "Channel partner",
+}
+EXTRA_SECTIONS: dict[str, str] = {"customer": "Customer", "enquiry": "Enquiry", "order": "Order"}
+# The documented order fields the form shows under "More", in the vendor's order.
+MORE_ORDER_FIELDS: dict[str, str] = {
+    "assign_emp_name": "Assigned employee (name)",
+    "assign_emp_code": "Assigned employee (code)",
+    "assign_emp_email": "Assigned employee (email)",
+    "erp_invoice_no": "ERP invoice number",
+    "create_date": "Order date",
+    "unit_name": "Unit",
+    "block_name": "Block",
+    "ticket_id": "Ticket id",
+    "encryptOrder": "Encrypted order",
+    "dealDetails": "Deal details",
+}
+
+
+@dataclass
+class Contact:
+    """One contact person."""
+
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class ExtraField:
+    """A tenant-specific field: which section it goes to, its key and its value."""
+
+    section: str = "order"
+    key: str = ""
+    value: str = ""
+
+
+@dataclass
+class Draft:
+    """Everything the order form holds."""
+
+    customer_name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    country: str = "India"
+    pincode: str = ""
+    customer_kind: str = "organization"
+    contact_same_as_customer: bool = True
+    contacts: list[Contact] = field(default_factory=list)
+    payment_mode: str = ""
+    invoice_no: str = ""
+    invoice_date: str = ""  # YYYY-MM-DD, or empty
+    erp_order_id: str = ""
+    delivery_status: str = ""
+    order_remarks: str = ""
+    more: dict[str, str] = field(default_factory=dict)
+    enquiry_remarks: str = ""
+    next_follow_up_date: str = ""  # YYYY-MM-DD, or empty
+    extra_fields: list[ExtraField] = field(default_factory=list)
+    order_id: str = ""  # set for an update
+    update_customer: bool = False
+    update_enquiry: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The draft as JSON-ready data (for session state and the editor)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Draft:
+        """A draft from ``to_dict`` output; unknown keys are ignored."""
+        known = {f.name for f in fields(cls)} & set(data)
+        values = {name: data[name] for name in known}
+        values["contacts"] = [Contact(**c) for c in data.get("contacts", [])]
+        values["extra_fields"] = [ExtraField(**e) for e in data.get("extra_fields", [])]
+        values["more"] = dict(data.get("more", {}))
+        return cls(**values)
+
+
+def to_payload(draft: Draft, *, update: bool = False) -> OrderPayload:
+    """The add-update payload for a draft; an update carries the order id and its flags."""
+    extras: dict[str, dict[str, str]] = {"customer": {}, "enquiry": {}, "order": {}}
+    for extra in draft.extra_fields:
+        if extra.key.strip():
+            extras[extra.section][extra.key.strip()] = extra.value
+    customer = CustomerInfo(
+        customer_name=draft.customer_name.strip(),
+        phone=draft.phone.strip(),
+        email_id=draft.email.strip(),
+        address=draft.address.strip(),
+        city=draft.city.strip(),
+        state=draft.state.strip(),
+        country=draft.country.strip(),
+        pincode=draft.pincode.strip(),
+        individual=draft.customer_kind == "individual",
+        organization=draft.customer_kind == "organization",
+        channel_partner=draft.customer_kind == "channel_partner",
+        additional_fields=extras["customer"],
+        update=update and draft.update_customer,
+    )
+    contacts = [_contact_info(contact) for _, contact in _kept_contacts(draft)] or [ContactInfo()]
+    enquiry = EnquiryInfo(
+        next_follow_up_date=draft.next_follow_up_date,
+        remarks=draft.enquiry_remarks.strip(),
+        additional_fields=extras["enquiry"],
+        update=update and draft.update_enquiry,
+    )
+    order = OrderInfo(
+        order_id=draft.order_id.strip() if update else "",
+        payment_mode=draft.payment_mode.strip(),
+        invoice_no=draft.invoice_no.strip(),
+        invoice_date=draft.invoice_date,
+        erp_order_id=draft.erp_order_id.strip(),
+        delivery_status=draft.delivery_status.strip(),
+        remarks=draft.order_remarks.strip(),
+        associate_fields=extras["order"],
+        update=update,
+        **{key: value.strip() for key, value in draft.more.items() if key in MORE_ORDER_FIELDS},
+    )
+    return OrderPayload(customer_info=customer, contact_info=contacts, enquiry_info=enquiry, order_info=order)
+
+
+def problems(draft: Draft, *, update: bool = False) -> dict[str, str]:
+    """Every broken rule, keyed by the draft field it belongs to (``contacts.1.phone``)."""
+    rows = [row for row, _ in _kept_contacts(draft)]
+    found: dict[str, str] = {}
+    for problem in check(to_payload(draft, update=update)):
+        name = _field_for(problem.field, rows)
+        if name:
+            found.setdefault(name, problem.message)
+    return found
+
+
+_FIELD_NAMES = {
+    "customer_info.customer_name": "customer_name",
+    "customer_info.phone": "phone",
+    "customer_info.email_id": "email",
+    "order_info.order_id": "order_id",
+    "contact_person_phone": "phone",
+    "contact_person_email": "email",
+}
+
+
+def _field_for(path: str, rows: list[int | None]) -> str | None:
+    if path in _FIELD_NAMES:
+        return _FIELD_NAMES[path]
+    if not path.startswith("contact_info["):
+        return "form"
+    index = int(path[len("contact_info[") : path.index("]")])
+    leaf = _FIELD_NAMES.get(path.rsplit(".", 1)[-1])
+    row = rows[index] if index < len(rows) else None
+    # The customer's own contact repeats the customer's phone and email: reported there already.
+    return f"contacts.{row}.{leaf}" if row is not None and leaf else None
+
+
+def from_payload(data: Mapping[str, Any]) -> Draft | None:
+    """The draft for a payload, or None when the form cannot show all of it."""
+    try:
+        payload = OrderPayload.model_validate(data)
+    except ValueError:
+        return None
+    if _form_would_change(payload):
+        return None
+    return _draft_of(payload)
+
+
+def _form_would_change(payload: OrderPayload) -> bool:
+    """True when opening the payload in the form would drop or change something."""
+    draft = _draft_of(payload)
+    again = to_payload(draft, update=payload.order_info.update).to_payload()
+    return _normalised(again) != _normalised(payload.to_payload())
+
+
+def latest_sent(journal: Journal, order_id: str) -> Draft | None:
+    """The draft of the last payload Kapture accepted for this order id, from the journal."""
+    query = (
+        select(Submission.request_body)
+        .where(Submission.order_id == order_id.strip(), Submission.outcome == "success")
+        .order_by(Submission.created_at.desc())
+        .limit(1)
+    )
+    with journal.sessions() as session:
+        body = session.scalar(query)
+    if body is None:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    draft = _draft_of(OrderPayload.model_validate(data)) if isinstance(data, dict) else None
+    if draft is not None:
+        draft.order_id = order_id.strip()
+    return draft
+
+
+def _draft_of(payload: OrderPayload) -> Draft:
+    customer, enquiry, order = payload.customer_info, payload.enquiry_info, payload.order_info
+    contacts = [
+        Contact(c.first_name, c.last_name, c.contact_person_phone, c.contact_person_email)
+        for c in payload.contact_info
+    ]
+    same = bool(contacts) and contacts[0] == Contact(phone=customer.phone, email=customer.email_id)
+    kind = next((k for k in CUSTOMER_KINDS if getattr(customer, k)), "organization")
+    extras = [ExtraField("customer", k, _text(v)) for k, v in customer.additional_fields.items()]
+    extras += [ExtraField("enquiry", k, _text(v)) for k, v in enquiry.additional_fields.items()]
+    extras += [ExtraField("order", k, _text(v)) for k, v in order.associate_fields.items()]
+    return Draft(
+        customer_name=customer.customer_name,
+        phone=customer.phone,
+        email=customer.email_id,
+        address=customer.address,
+        city=customer.city,
+        state=customer.state,
+        country=customer.country,
+        pincode=customer.pincode,
+        customer_kind=kind,
+        contact_same_as_customer=same,
+        contacts=contacts[1:] if same else contacts,
+        payment_mode=order.payment_mode,
+        invoice_no=order.invoice_no,
+        invoice_date=order.invoice_date,
+        erp_order_id=order.erp_order_id,
+        delivery_status=order.delivery_status,
+        order_remarks=order.remarks,
+        more={key: getattr(order, key) for key in MORE_ORDER_FIELDS if getattr(order, key)},
+        enquiry_remarks=enquiry.remarks,
+        next_follow_up_date=enquiry.next_follow_up_date,
+        extra_fields=extras,
+        order_id=order.order_id,
+        update_customer=customer.update,
+        update_enquiry=enquiry.update,
+    )
+
+
+def _kept_contacts(draft: Draft) -> list[tuple[int | None, Contact]]:
+    """The contacts sent, each with its row in the draft (None: the customer's own)."""
+    kept: list[tuple[int | None, Contact]] = [
+        (index, contact) for index, contact in enumerate(draft.contacts) if any(asdict(contact).values())
+    ]
+    if draft.contact_same_as_customer:
+        kept.insert(0, (None, Contact(phone=draft.phone.strip(), email=draft.email.strip())))
+    return kept
+
+
+def _contact_info(contact: Contact) -> ContactInfo:
+    name = " ".join(part for part in (contact.first_name.strip(), contact.last_name.strip()) if part)
+    return ContactInfo(
+        first_name=contact.first_name.strip(),
+        last_name=contact.last_name.strip(),
+        contact_person_name=name,
+        contact_person_phone=contact.phone.strip(),
+        contact_person_email=contact.email.strip(),
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _normalised(data: Any) -> Any:
+    return json.loads(json.dumps(data, sort_keys=True))

@@ -1,0 +1,123 @@
+"""What came of a submit, in plain words, with the order id large and the next step clear."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import streamlit as st
+
+from services.submit import Status, Submitted
+from storage.models import Submission
+
+_ADMIN = "Ask whoever manages the Kapture connection for Order Desk."
+_CHECK_FIRST = (
+    "**The order may have been created.** Check the submission log (entry #{id}) or Kapture "
+    "before sending it again."
+)
+
+
+def show(
+    submitted: Submitted, *, updating: bool, on_retry: Callable[[], None], on_confirm: Callable[[], None]
+) -> None:
+    """Draw the card for a submit's answer."""
+    if submitted.status is Status.DUPLICATE and submitted.earlier is not None:
+        _duplicate(submitted.earlier, on_confirm)
+        return
+    row = submitted.submission
+    if row is None:
+        return
+    if submitted.status is Status.REPEAT:
+        st.caption("You clicked more than once: it was sent only once.")
+    if submitted.status is Status.INVALID:
+        count = len(submitted.problems)
+        fields = "field needs" if count == 1 else f"{count} fields need"
+        st.error(f"Nothing was sent: {fields} attention (marked in red above).", icon=":material/edit:")
+        return
+    _outcome(row, updating=updating, on_retry=on_retry, on_confirm=on_confirm)
+
+
+def ids(row: Submission) -> None:
+    """The ids Kapture returned, each easy to copy."""
+    st.markdown("**Order id**")
+    st.code(row.order_id, language=None)
+    columns = st.columns(3)
+    for column, (label, value) in zip(
+        columns,
+        (("Customer id", row.customer_id), ("Enquiry id", row.enquiry_id), ("Contact id", row.contact_id)),
+        strict=True,
+    ):
+        with column:
+            st.caption(label)
+            st.code(value or "—", language=None)
+
+
+def _outcome(
+    row: Submission, *, updating: bool, on_retry: Callable[[], None], on_confirm: Callable[[], None]
+) -> None:
+    said = f" Kapture said: “{row.message}”." if row.message else ""
+    match row.outcome:
+        case "success":
+            verb = f"Kapture updated order {row.order_id}." if updating else "Kapture took the order."
+            st.success(f"**{verb}**", icon=":material/check_circle:")
+            ids(row)
+        case "rejected":
+            st.error(
+                f"**Kapture did not take the {'update' if updating else 'order'}.**{said} "
+                "Correct what it mentions and submit again.",
+                icon=":material/block:",
+            )
+        case "auth_failed":
+            st.error(
+                "**The order was not sent: Kapture did not accept Order Desk's login details.** " + _ADMIN,
+                icon=":material/lock:",
+            )
+        case "network_error":
+            st.error(
+                f"**Order Desk could not reach Kapture** ({row.error}). The order was not sent. "
+                "Check the internet connection, then try again.",
+                icon=":material/wifi_off:",
+            )
+            st.button("Try again", on_click=on_retry, type="primary", key="result.retry")
+        case "http_error" if row.http_status in (500, 502, 504):
+            st.warning(
+                f"**Kapture had a problem (HTTP {row.http_status}).** " + _CHECK_FIRST.format(id=row.id),
+                icon=":material/help:",
+            )
+            st.button("Send it again anyway", on_click=on_confirm, key="result.confirm")
+        case "http_error":
+            st.error(
+                f"**Kapture is not available right now (HTTP {row.http_status}).** "
+                "The order was not created. Try again in a few minutes. "
+                + (_ADMIN if row.http_status in (301, 302, 307, 308, 404) else ""),
+                icon=":material/cloud_off:",
+            )
+            st.button("Try again", on_click=on_retry, type="primary", key="result.retry")
+        case "timeout_unknown" | "invalid_response" | "unknown" | "pending":
+            st.warning(
+                "**No clear answer from Kapture in time.** " + _CHECK_FIRST.format(id=row.id),
+                icon=":material/hourglass_top:",
+            )
+            st.button("Send it again anyway", on_click=on_confirm, key="result.confirm")
+        case _:
+            st.error(f"The order was not sent ({row.outcome}).{said}")
+
+
+def _duplicate(earlier: Submission, on_confirm: Callable[[], None]) -> None:
+    when = _local(earlier.created_at)
+    if earlier.outcome == "success":
+        what = f"An identical order was sent at {when} and Kapture took it as **order {earlier.order_id}**."
+    else:
+        what = f"An identical order was sent at {when} and its answer is not known: it may exist in Kapture."
+    st.warning(f"**Not sent yet.** {what} Send it again anyway?", icon=":material/content_copy:")
+    st.button("Yes, send it again", on_click=on_confirm, key="result.duplicate_confirm")
+
+
+def _local(moment: datetime) -> str:
+    try:
+        zone = ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    return local.strftime("%H:%M on %d %b") + ("" if zone.key != "UTC" else " UTC")

@@ -12,7 +12,12 @@ st.set_page_config(page_title="Kapture Order Desk", page_icon=":material/invento
 
 navigation = st.navigation(
     {
-        "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
+        "": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
+        "Orders": [
+            st.Page("views/new_order.py", title="New order", icon=":material/add_shopping_cart:"),
+            st.Page("views/update_order.py", title="Update order", icon=":material/edit_note:"),
+        ],
+        "Settings": [st.Page("views/settings.py", title="Settings", icon=":material/settings:")],
     }
 )
 
@@ -23,5 +28,12 @@ with st.sidebar:
         resources.journal()
     except (SettingsError, JournalUnavailable) as exc:
         st.error(f"Order Desk is not set up right: {exc}", icon=":material/error:")
+    st.text_input(
+        "Your name",
+        key="operator",
+        persist_state="session",
+        placeholder="Who is entering orders?",
+        help="Recorded with every order you send, so the log shows who sent what.",
+    )
 
 navigation.run()

@@ -136,7 +136,9 @@ def _phone_problems(path: str, value: str) -> Iterator[Problem]:
 def _email_problems(path: str, value: str) -> Iterator[Problem]:
     value = value.strip()
     if value and not _EMAIL.fullmatch(value):
-        yield Problem(path, f"{label(path)} “{value}” is not an email address (name@example.com).")
+        yield Problem(
+            path, f"{label(path)} “{value}” is not an email address: it needs a name, an @ and a domain."
+        )
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:

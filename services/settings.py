@@ -147,4 +147,17 @@ def _profile(get: Any) -> Profile:
         username=username,
         password=password,
         token=token,
+        timeout=(DEFAULT_TIMEOUT[0], _seconds(get("KAPTURE_TIMEOUT_SECONDS"))),
     )
+
+
+def _seconds(text: str) -> float:
+    if not text:
+        return DEFAULT_TIMEOUT[1]
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0
+    if not 0.1 <= seconds <= 600:
+        raise SettingsError(f"KAPTURE_TIMEOUT_SECONDS “{text}” must be seconds from 0.1 to 600.")
+    return seconds

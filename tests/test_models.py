@@ -64,7 +64,7 @@ def test_every_problem_is_reported_at_once_in_plain_words() -> None:
             "(spaces, dashes and a leading + are fine)."
         ),
         "contact_info[0].contact_person_email": (
-            "Contact email (contact 1) “asha@” is not an email address (name@example.com)."
+            "Contact email (contact 1) “asha@” is not an email address: it needs a name, an @ and a domain."
         ),
         "order_info.order_id": "An update needs the Kapture order id.",
     }
@@ -94,7 +94,7 @@ def test_email_syntax_is_checked(email: str) -> None:
     payload.customer_info.customer_name = "Asha"
     payload.customer_info.email_id = email
     assert [p.message for p in check(payload)] == [
-        f"Email “{email}” is not an email address (name@example.com)."
+        f"Email “{email}” is not an email address: it needs a name, an @ and a domain."
     ]
 
 

@@ -117,6 +117,14 @@ def test_a_password_keeps_its_spaces() -> None:
     assert load_settings(env).profile.password == " pw "
 
 
+def test_the_answer_timeout_can_be_set_for_a_slow_tenant() -> None:
+    env = {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_TOKEN": "t"}
+    assert load_settings(env).profile.timeout == (5.0, 30.0)
+    assert load_settings(env | {"KAPTURE_TIMEOUT_SECONDS": "90"}).profile.timeout == (5.0, 90.0)
+    with pytest.raises(SettingsError, match="must be seconds"):
+        load_settings(env | {"KAPTURE_TIMEOUT_SECONDS": "0"})
+
+
 def test_the_duplicate_window_defaults_to_ten_minutes_and_can_be_set() -> None:
     assert load_settings({}).duplicate_window == timedelta(minutes=10)
     assert load_settings({"KAPTURE_DUPLICATE_WINDOW_MINUTES": "2.5"}).duplicate_window == timedelta(

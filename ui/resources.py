@@ -51,7 +51,7 @@ def journal() -> Journal:
 
 def client(profile: Profile) -> KaptureClient:
     """A kept-alive client for the profile."""
-    identity = repr((profile.base_url, profile.username, *profile.secrets))
+    identity = repr((profile.base_url, profile.timeout, profile.username, *profile.secrets))
     fingerprint = hashlib.sha256(identity.encode()).hexdigest()
     return _client(profile, fingerprint)
 

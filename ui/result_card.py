@@ -18,12 +18,10 @@ _CHECK_FIRST = (
 )
 
 
-def show(
-    submitted: Submitted, *, updating: bool, on_retry: Callable[[], None], on_confirm: Callable[[], None]
-) -> None:
-    """Draw the card for a submit's answer."""
+def show(submitted: Submitted, *, updating: bool, on_resend: Callable[[], None]) -> None:
+    """Draw the card for a submit's answer; ``on_resend`` sends the same again, on purpose."""
     if submitted.status is Status.DUPLICATE and submitted.earlier is not None:
-        _duplicate(submitted.earlier, on_confirm)
+        _duplicate(submitted.earlier, on_resend)
         return
     row = submitted.submission
     if row is None:
@@ -31,31 +29,27 @@ def show(
     if submitted.status is Status.REPEAT:
         st.caption("You clicked more than once: it was sent only once.")
     if submitted.status is Status.INVALID:
-        count = len(submitted.problems)
-        fields = "field needs" if count == 1 else f"{count} fields need"
-        st.error(f"Nothing was sent: {fields} attention (marked in red above).", icon=":material/edit:")
+        st.error("Nothing was sent: please fix what is marked in red above.", icon=":material/edit:")
         return
-    _outcome(row, updating=updating, on_retry=on_retry, on_confirm=on_confirm)
+    _outcome(row, updating=updating, on_resend=on_resend)
 
 
 def ids(row: Submission) -> None:
-    """The ids Kapture returned, each easy to copy."""
-    st.markdown("**Order id**")
-    st.code(row.order_id, language=None)
-    columns = st.columns(3)
-    for column, (label, value) in zip(
-        columns,
-        (("Customer id", row.customer_id), ("Enquiry id", row.enquiry_id), ("Contact id", row.contact_id)),
-        strict=True,
-    ):
+    """The order id, large, then every id Kapture returned, each with a copy button."""
+    st.metric("Kapture order id", row.order_id)
+    labelled = (
+        ("Order id", row.order_id),
+        ("Customer id", row.customer_id),
+        ("Enquiry id", row.enquiry_id),
+        ("Contact id", row.contact_id),
+    )
+    for column, (label, value) in zip(st.columns(4), labelled, strict=True):
         with column:
             st.caption(label)
             st.code(value or "—", language=None)
 
 
-def _outcome(
-    row: Submission, *, updating: bool, on_retry: Callable[[], None], on_confirm: Callable[[], None]
-) -> None:
+def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) -> None:
     said = f" Kapture said: “{row.message}”." if row.message else ""
     match row.outcome:
         case "success":
@@ -79,13 +73,13 @@ def _outcome(
                 "Check the internet connection, then try again.",
                 icon=":material/wifi_off:",
             )
-            st.button("Try again", on_click=on_retry, type="primary", key="result.retry")
+            st.button("Try again", on_click=on_resend, type="primary", key="result.retry")
         case "http_error" if row.http_status in (500, 502, 504):
             st.warning(
                 f"**Kapture had a problem (HTTP {row.http_status}).** " + _CHECK_FIRST.format(id=row.id),
                 icon=":material/help:",
             )
-            st.button("Send it again anyway", on_click=on_confirm, key="result.confirm")
+            st.button("Send it again anyway", on_click=on_resend, key="result.confirm")
         case "http_error":
             st.error(
                 f"**Kapture is not available right now (HTTP {row.http_status}).** "
@@ -93,25 +87,25 @@ def _outcome(
                 + (_ADMIN if row.http_status in (301, 302, 307, 308, 404) else ""),
                 icon=":material/cloud_off:",
             )
-            st.button("Try again", on_click=on_retry, type="primary", key="result.retry")
+            st.button("Try again", on_click=on_resend, type="primary", key="result.retry")
         case "timeout_unknown" | "invalid_response" | "unknown" | "pending":
             st.warning(
                 "**No clear answer from Kapture in time.** " + _CHECK_FIRST.format(id=row.id),
                 icon=":material/hourglass_top:",
             )
-            st.button("Send it again anyway", on_click=on_confirm, key="result.confirm")
+            st.button("Send it again anyway", on_click=on_resend, key="result.confirm")
         case _:
             st.error(f"The order was not sent ({row.outcome}).{said}")
 
 
-def _duplicate(earlier: Submission, on_confirm: Callable[[], None]) -> None:
+def _duplicate(earlier: Submission, on_resend: Callable[[], None]) -> None:
     when = _local(earlier.created_at)
     if earlier.outcome == "success":
         what = f"An identical order was sent at {when} and Kapture took it as **order {earlier.order_id}**."
     else:
         what = f"An identical order was sent at {when} and its answer is not known: it may exist in Kapture."
     st.warning(f"**Not sent yet.** {what} Send it again anyway?", icon=":material/content_copy:")
-    st.button("Yes, send it again", on_click=on_confirm, key="result.duplicate_confirm")
+    st.button("Yes, send it again", on_click=on_resend, key="result.duplicate_confirm")
 
 
 def _local(moment: datetime) -> str:

@@ -1,0 +1,109 @@
+"""The flow both order pages share: draw the form, submit once per click, show the answer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+import streamlit as st
+
+from services import drafts
+from services.drafts import Draft, problems, to_payload
+from services.journal import JournalUnavailable
+from services.settings import SettingsError
+from services.submit import Context, Status, Submitted
+from ui import order_form, resources, result_card
+
+
+def run(ns: str, *, updating: bool) -> None:
+    """The form, its submit button and the last answer, for the page namespace ``ns``."""
+    state = st.session_state
+    state.setdefault(f"{ns}.generation", 0)
+    attempted = state.get(f"{ns}.attempted", False)
+    draft = order_form.read(ns)
+    shown = problems(draft, update=updating) if attempted else {}
+    draft = order_form.render(ns, shown, for_update=updating)
+
+    label = "Update order" if updating else "Submit order"
+    clicked = st.button(label, type="primary", key=f"{ns}.submit", icon=":material/send:")
+    resend = state.pop(f"{ns}.resend", False)
+    if (clicked or resend) and not str(state.get("operator") or "").strip():
+        st.error(
+            "Enter your name in **Your name** on the left first: it is recorded with every order.",
+            icon=":material/badge:",
+        )
+    elif clicked or resend:
+        state[f"{ns}.attempted"] = True
+        _submit(ns, draft, updating=updating, confirm=resend)
+        if state[f"{ns}.last"].status is Status.INVALID:
+            st.rerun()  # draw the form again, now with each problem under its field
+
+    last: Submitted | None = state.get(f"{ns}.last")
+    if last is not None:
+        result_card.show(last, updating=updating, on_resend=lambda: _ask_resend(ns))
+        if last.submission is not None and last.submission.outcome == "success":
+            _next_steps(ns, last)
+
+
+def open_order(order_id: str) -> None:
+    """Load an order into the update form: as last sent from here, or blank with its id."""
+    order_id = order_id.strip()
+    known = drafts.latest_sent(resources.journal(), order_id)
+    draft = known or Draft(order_id=order_id)
+    draft.order_id = order_id
+    order_form.load("update", draft)
+    state = st.session_state
+    state.setdefault("update.generation", 0)
+    state["update.generation"] += 1
+    state["update.attempted"] = False
+    state.pop("update.last", None)
+    state["update.known"] = known is not None
+
+
+def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:
+    state = st.session_state
+    operator = str(state.get("operator") or "").strip()
+    payload = to_payload(draft, update=updating)
+    # One token per form content and generation: a double click, a rerun or a click while the
+    # first is in flight all carry the same token, so only one request leaves.
+    content = json.dumps(payload.to_payload(), sort_keys=True)
+    token = hashlib.sha256(f"{_session_id()}|{ns}|{state[f'{ns}.generation']}|{content}".encode()).hexdigest()
+    try:
+        state[f"{ns}.last"] = resources.submitter().submit(
+            payload,
+            operation="update" if updating else "add",
+            context=Context(source="form", operator=operator),
+            token=token,
+            confirm_duplicate=confirm,
+        )
+    except (SettingsError, JournalUnavailable) as exc:
+        state.pop(f"{ns}.last", None)
+        st.error(f"Nothing was sent: Order Desk is not set up right. {exc}", icon=":material/error:")
+        st.stop()
+
+
+def _ask_resend(ns: str) -> None:
+    # A deliberate second send: a new token, and past the duplicate guard.
+    st.session_state[f"{ns}.generation"] += 1
+    st.session_state[f"{ns}.resend"] = True
+
+
+def _next_steps(ns: str, last: Submitted) -> None:
+    update_col, another_col, _ = st.columns([1, 1, 3])
+    if update_col.button("Update this order", key=f"{ns}.go_update", icon=":material/edit:"):
+        st.session_state["update.open_order_id"] = last.submission.order_id
+        st.switch_page("views/update_order.py")
+    another_col.button("Enter another order", key=f"{ns}.another", on_click=_clear, args=(ns,))
+
+
+def _clear(ns: str) -> None:
+    order_form.load(ns, Draft())
+    state = st.session_state
+    state[f"{ns}.generation"] += 1
+    state[f"{ns}.attempted"] = False
+    state.pop(f"{ns}.last", None)
+
+
+def _session_id() -> str:
+    return st.session_state.setdefault("session.id", uuid.uuid4().hex)

@@ -13,6 +13,9 @@ st.write(
     "staff enter orders in a form, QA try raw payloads, reviewers search the history."
 )
 
+st.page_link("views/new_order.py", label="Enter a new order", icon=":material/add_shopping_cart:")
+st.page_link("views/update_order.py", label="Update an order", icon=":material/edit_note:")
+
 st.subheader("Connected to")
 try:
     profile = resources.active_profile()

@@ -9,16 +9,18 @@ from ui import order_page
 st.title("Update order")
 
 state = st.session_state
-opening = state.pop("update.open_order_id", None)
-with st.form("update.open", border=False):
-    typed, button = st.columns([3, 1], vertical_alignment="bottom")
-    order_id = typed.text_input("Kapture order id", value=opening or "", placeholder="e.g. 23518266")
-    opened = button.form_submit_button("Open", icon=":material/folder_open:")
-if opening or (opened and order_id.strip()):
-    order_page.open_order(order_id)
-    state["update.opened"] = order_id.strip()
-if opened and not order_id.strip():
-    st.error("Type the order id Kapture gave, for example 23518266.")
+handed_over = state.pop("update.open_order_id", None)  # from a success card ("Update this order")
+if handed_over:
+    state["update.lookup"] = handed_over
+typed, button = st.columns([3, 1], vertical_alignment="bottom")
+typed.text_input("Kapture order id", key="update.lookup", placeholder="e.g. 23518266")
+opened = button.button("Open", key="update.open", icon=":material/folder_open:")
+lookup = str(state.get("update.lookup") or "").strip()
+if handed_over or (opened and lookup):
+    order_page.open_order(lookup)
+    state["update.opened"] = lookup
+elif opened:
+    st.error("Type the order id Kapture gave, for example 23518266.", icon=":material/error:")
 
 if state.get("update.opened"):
     if state.get("update.known"):

@@ -1,0 +1,235 @@
+"""The order pages run as Streamlit runs them (AppTest), sending to a real sandbox over HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kapture.sandbox import Sandbox
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+NEW, UPDATE = "views/new_order.py", "views/update_order.py"
+
+
+@pytest.fixture(autouse=True)
+def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox: Sandbox) -> None:
+    """The app pointed at this test's sandbox and a fresh journal, with a short answer timeout."""
+    for name in ("KAPTURE_SUBDOMAIN", "KAPTURE_TOKEN", "KAPTURE_DUPLICATE_WINDOW_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KAPTURE_BASE_URL", sandbox.url)
+    monkeypatch.setenv("KAPTURE_USERNAME", "demo")
+    monkeypatch.setenv("KAPTURE_PASSWORD", "sandbox")
+    monkeypatch.setenv("KAPTURE_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("KAPTURE_DATABASE_URL", f"sqlite:///{tmp_path / 'journal.db'}")
+
+
+def open_page(page: str, operator: str = "Meera") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=20)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    if operator:
+        at.text_input(key="operator").input(operator).run()
+    assert not at.exception
+    return at
+
+
+def fill(at: AppTest, ns: str = "order", **fields: str) -> AppTest:
+    for name, value in fields.items():
+        at.text_input(key=f"{ns}.{name}").input(value)
+    at.run()
+    return at
+
+
+def submit(at: AppTest, ns: str = "order") -> AppTest:
+    at.button(key=f"{ns}.submit").click().run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    shown = [*at.markdown, *at.success, *at.error, *at.warning, *at.info, *at.caption]
+    return "\n".join(str(element.value) for element in shown)
+
+
+def filled_order(at: AppTest) -> AppTest:
+    return fill(at, customer_name="Asha Traders", phone="+91 98450 12345", email="orders@asha.example")
+
+
+def test_an_order_is_sent_and_its_ids_shown(sandbox: Sandbox) -> None:
+    at = submit(filled_order(open_page(NEW)))
+    (stored,) = sandbox.state.orders()
+    assert "Kapture took the order." in texts(at)
+    assert at.metric[0].value == str(stored.order_id)
+    shown_codes = [code.value for code in at.code]
+    assert shown_codes == [
+        str(stored.order_id),
+        str(stored.customer_id),
+        str(stored.enquiry_id),
+        str(stored.contact_id),
+    ]
+    body = json.loads(sandbox.state.requests[0].body)
+    assert body["customer_info"]["customer_name"] == "Asha Traders"
+    assert body["contact_info"][0]["contact_person_phone"] == "+91 98450 12345"
+    assert body["customer_info"]["country"] == "India"
+
+
+def test_every_problem_is_shown_next_to_its_field_and_nothing_is_sent(sandbox: Sandbox) -> None:
+    at = submit(fill(open_page(NEW), email="asha@", pincode="560001"))
+    shown = texts(at)
+    assert ":red[Customer name is required.]" in shown
+    assert ":red[Email “asha@” is not an email address: it needs a name, an @ and a domain.]" in shown
+    assert "Nothing was sent: please fix what is marked in red above." in shown
+    assert len(sandbox.state.requests) == 0
+    assert at.text_input(key="order.pincode").value == "560001"  # nothing typed is lost
+
+
+def test_a_fixed_problem_disappears_as_it_is_fixed() -> None:
+    at = submit(fill(open_page(NEW), phone="12"))
+    assert "“12” is not a phone number" in texts(at)
+    fill(at, phone="9845012345", customer_name="Asha")
+    assert ":red[" not in texts(at)
+
+
+def test_a_name_is_asked_before_anything_is_sent(sandbox: Sandbox) -> None:
+    at = submit(filled_order(open_page(NEW, operator="")))
+    assert "Enter your name in **Your name** on the left first" in texts(at)
+    assert len(sandbox.state.requests) == 0
+    at.text_input(key="operator").input("Meera").run()
+    submit(at)
+    assert "Kapture took the order." in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("faults", "words"),
+    [
+        ({"mode": "failed_200"}, "Kapture did not take the order."),
+        ({"auth_failure_status": 401, "mode": "none"}, None),  # replaced below by wrong credentials
+        ({"mode": "http_500_html"}, "Kapture had a problem (HTTP 500)"),
+        ({"mode": "malformed_json"}, "No clear answer from Kapture in time."),
+        ({"mode": "drop_connection"}, "No clear answer from Kapture in time."),
+        ({"mode": "slow", "slow_seconds": 3}, "No clear answer from Kapture in time."),
+    ],
+)
+def test_each_failure_says_what_happened_and_keeps_the_form(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, faults: dict, words: str | None
+) -> None:
+    if words is None:
+        monkeypatch.setenv("KAPTURE_PASSWORD", "wrong")
+        words = "Kapture did not accept Order Desk's login details"
+    sandbox.set_faults(**faults)
+    at = submit(filled_order(open_page(NEW)))
+    shown = texts(at)
+    assert words in shown
+    assert "Kapture took the order." not in shown
+    assert at.text_input(key="order.customer_name").value == "Asha Traders"
+
+
+def test_an_unknown_answer_points_to_the_log_entry(sandbox: Sandbox) -> None:
+    sandbox.set_faults(mode="drop_connection", times=1)
+    at = submit(filled_order(open_page(NEW)))
+    assert "The order may have been created." in texts(at)
+    assert "(entry #1)" in texts(at)
+
+
+def test_kapture_unreachable_says_nothing_was_sent_and_offers_a_retry(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAPTURE_BASE_URL", "http://127.0.0.1:9")
+    at = submit(filled_order(open_page(NEW)))
+    assert "Order Desk could not reach Kapture" in texts(at)
+    assert "The order was not sent." in texts(at)
+    monkeypatch.setenv("KAPTURE_BASE_URL", sandbox.url)
+    at.button(key="result.retry").click().run()
+    assert "Kapture took the order." in texts(at)
+    assert len(sandbox.state.orders()) == 1
+
+
+def test_clicking_again_does_not_send_again(sandbox: Sandbox) -> None:
+    at = submit(filled_order(open_page(NEW)))
+    submit(at)
+    submit(at)
+    assert len(sandbox.state.requests) == 1
+    assert "You clicked more than once: it was sent only once." in texts(at)
+    assert "Kapture took the order." in texts(at)
+
+
+def test_the_same_order_again_asks_first_naming_the_earlier_order(sandbox: Sandbox) -> None:
+    at = submit(filled_order(open_page(NEW)))
+    first = sandbox.state.orders()[0].order_id
+    at.button(key="order.another").click().run()
+    assert at.text_input(key="order.customer_name").value == ""
+    submit(filled_order(at))
+    assert f"Kapture took it as **order {first}**" in texts(at)
+    assert len(sandbox.state.requests) == 1
+    at.button(key="result.duplicate_confirm").click().run()
+    assert len(sandbox.state.orders()) == 2
+    assert at.metric[0].value == str(sandbox.state.orders()[1].order_id)
+
+
+def test_what_was_typed_survives_a_visit_to_another_page() -> None:
+    at = fill(open_page(NEW), customer_name="Half Done Ltd", city="Pune")
+    at.switch_page("views/settings.py")
+    at.run()
+    at.switch_page(NEW)
+    at.run()
+    assert at.text_input(key="order.customer_name").value == "Half Done Ltd"
+    assert at.text_input(key="order.city").value == "Pune"
+
+
+def test_more_contacts_and_extra_fields_reach_kapture(sandbox: Sandbox) -> None:
+    at = filled_order(open_page(NEW))
+    at.button(key="order.contact.add").click().run()
+    row = at.session_state["order.contact_rows"][0]
+    fill(at, **{f"contact.{row}.first_name": "Ravi", f"contact.{row}.phone": "9000000002"})
+    at.button(key="order.extra.add").click().run()
+    extra = at.session_state["order.extra_rows"][0]
+    fill(at, **{f"extra.{extra}.key": "gst_number", f"extra.{extra}.value": "29ABCDE"})
+    submit(at)
+    body = json.loads(sandbox.state.requests[0].body)
+    assert [c["contact_person_phone"] for c in body["contact_info"]] == ["+91 98450 12345", "9000000002"]
+    assert body["contact_info"][1]["first_name"] == "Ravi"
+    assert body["order_info"]["associate_fields"] == {"gst_number": "29ABCDE"}
+
+
+def test_a_bad_phone_of_a_second_contact_is_shown_on_that_contact(sandbox: Sandbox) -> None:
+    at = filled_order(open_page(NEW))
+    at.button(key="order.contact.add").click().run()
+    row = at.session_state["order.contact_rows"][0]
+    submit(fill(at, **{f"contact.{row}.phone": "12ab"}))
+    assert "Contact phone (contact 2) “12ab” is not a phone number" in texts(at)
+    assert len(sandbox.state.requests) == 0
+
+
+def test_update_this_order_opens_it_filled_and_sends_an_update(sandbox: Sandbox) -> None:
+    at = submit(filled_order(open_page(NEW)))
+    order_id = str(sandbox.state.orders()[0].order_id)
+    at.button(key="order.go_update").click().run()
+    assert at.title[0].value == "Update order"
+    at.switch_page(UPDATE)  # AppTest reruns the page it was told, not the one the app switched to
+    assert at.text_input(key="update.order_id").value == order_id
+    assert at.text_input(key="update.customer_name").value == "Asha Traders"
+    fill(at, "update", payment_mode="UPI")
+    submit(at, "update")
+    assert f"Kapture updated order {order_id}." in texts(at)
+    sent = json.loads(sandbox.state.requests[-1].body)["order_info"]
+    assert (sent["order_id"], sent["update"], sent["payment_mode"]) == (order_id, True, "UPI")
+
+
+def test_an_order_not_sent_from_here_opens_blank_with_a_warning(sandbox: Sandbox) -> None:
+    at = open_page(UPDATE)
+    at.text_input(key="update.lookup").input("987654").run()
+    at.button(key="update.open").click().run()
+    assert "Order Desk has not sent order **987654** itself" in texts(at)
+    submit(fill(at, "update", customer_name="Someone", phone="9845012345"), "update")
+    assert "Kapture did not take the update." in texts(at)
+    assert "No order found with order_id 987654" in texts(at)
+
+
+def test_open_without_an_id_asks_for_one() -> None:
+    at = open_page(UPDATE)
+    at.button(key="update.open").click().run()
+    assert "Type the order id Kapture gave" in texts(at)

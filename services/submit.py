@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from storage import submissions
 from storage.models import INVALID, PENDING, UNKNOWN, Submission
 
 DEFAULT_DUPLICATE_WINDOW = timedelta(minutes=10)
+_ANSWER_GRACE_SECONDS = 2.0  # beyond the client's own timeouts, for the journal write
 # Earlier submissions that may have created the order: an identical one asks before sending.
 # A definite refusal (rejected, auth, network error, invalid) never holds a retry back.
 MAY_HAVE_CREATED = ("success", PENDING, UNKNOWN, "timeout_unknown", "invalid_response", "http_error")
@@ -132,8 +134,7 @@ class Submitter:
         confirm_duplicate: bool,
     ) -> Submitted:
         if token:
-            with self._journal.sessions() as session:
-                first = submissions.by_token(session, token)
+            first = self._first_with_token(token)
             if first is not None:
                 return Submitted(Status.REPEAT, submission=first)
         digest = payload_hash(operation, body, data)
@@ -147,8 +148,7 @@ class Submitter:
                     session, **self._row(body, data, operation, context, digest), client_token=token or None
                 )
         except IntegrityError:  # the same token, a moment ago, from another thread
-            with self._journal.sessions() as session:
-                return Submitted(Status.REPEAT, submission=submissions.by_token(session, token or ""))
+            return Submitted(Status.REPEAT, submission=self._first_with_token(token or ""))
         try:
             result = self._client.send_raw(body, operation=operation)
             done = _finish_from(result)
@@ -164,6 +164,21 @@ class Submitter:
             submissions.finish(session, submission_id, done)
             row = submissions.get(session, submission_id)
         return Submitted(Status.SENT, submission=row, result=result)
+
+    def _first_with_token(self, token: str) -> Submission | None:
+        """The submission made with the token, waiting while its answer is still on the way.
+
+        A second click can arrive while the first is still sending (Streamlit starts the new
+        run at once): its answer is the first one's, so it waits for it rather than report
+        "no answer" about an order that is about to be confirmed.
+        """
+        deadline = time.monotonic() + sum(self._profile.timeout) + _ANSWER_GRACE_SECONDS
+        while True:
+            with self._journal.sessions() as session:
+                first = submissions.by_token(session, token)
+            if first is None or first.outcome != PENDING or time.monotonic() > deadline:
+                return first
+            time.sleep(0.1)
 
     def _refuse(
         self, body: str, data: Any, problems: list[Problem], operation: str, context: Context

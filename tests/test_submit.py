@@ -261,3 +261,20 @@ def test_every_attempt_is_searchable_in_the_journal(
         page = submissions.search(session, submissions.SubmissionFilter(phone="98450 12345"))
         assert [row.id for row in page.rows] == [sent.id]
         assert submissions.search(session, submissions.SubmissionFilter(order_id=sent.order_id)).total == 1
+
+
+def test_a_token_repeated_while_the_first_is_in_flight_waits_for_its_answer(
+    submitter: Submitter, sandbox: Sandbox, order: OrderPayload
+) -> None:
+    sandbox.set_faults(latency_ms=500)
+    first: list = []
+    sender = threading.Thread(target=lambda: first.append(submitter.submit(order, token="click")))
+    sender.start()
+    while not sandbox.state.requests:  # the first request is on its way
+        threading.Event().wait(0.01)
+    second = submitter.submit(order, token="click")
+    sender.join()
+    assert second.status is Status.REPEAT
+    assert second.submission.outcome == "success"
+    assert second.submission.order_id == first[0].submission.order_id
+    assert len(sandbox.state.requests) == 1

@@ -42,7 +42,7 @@ def run(ns: str, *, updating: bool) -> None:
     last: Submitted | None = state.get(f"{ns}.last")
     if last is not None:
         result_card.show(last, updating=updating, on_resend=lambda: _ask_resend(ns))
-        if last.submission is not None and last.submission.outcome == "success":
+        if last.submission is not None and last.submission.outcome == "success" and not updating:
             _next_steps(ns, last)
 
 

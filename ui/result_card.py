@@ -88,7 +88,13 @@ def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) 
                 icon=":material/cloud_off:",
             )
             st.button("Try again", on_click=on_resend, type="primary", key="result.retry")
-        case "timeout_unknown" | "invalid_response" | "unknown" | "pending":
+        case "pending":
+            st.info(
+                "**Still waiting for Kapture's answer.** Do not send the order again: "
+                f"its answer will be in the submission log (entry #{row.id}).",
+                icon=":material/hourglass_top:",
+            )
+        case "timeout_unknown" | "invalid_response" | "unknown":
             st.warning(
                 "**No clear answer from Kapture in time.** " + _CHECK_FIRST.format(id=row.id),
                 icon=":material/hourglass_top:",

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
-from tests.conftest import require
+from tests.conftest import require, stop
 
 try:
     from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
@@ -85,12 +85,7 @@ def serve(workdir: Path, sandbox_url: str, password: str) -> Iterator[str]:
         wait_healthy(url, process, stderr)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], stderr: Path) -> None:

@@ -17,6 +17,7 @@ import requests
 from kapture import KaptureClient, basic_token
 from kapture.client import ADD_UPDATE_PATH, PULL_PATH
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
+from tests.conftest import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH = "Basic " + basic_token(DEMO_USERNAME, DEMO_PASSWORD)
@@ -466,10 +467,5 @@ def test_cli_serves_a_real_add_order() -> None:
         assert response.json()["status"] == "success"
         assert type(response.json()["Order"]["order_id"]) is int
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         proc.stderr.close()

@@ -17,6 +17,11 @@ navigation = st.navigation(
             st.Page("views/new_order.py", title="New order", icon=":material/add_shopping_cart:"),
             st.Page("views/update_order.py", title="Update order", icon=":material/edit_note:"),
         ],
+        "QA": [
+            st.Page("views/payload_editor.py", title="Payload editor", icon=":material/data_object:"),
+            st.Page("views/suites.py", title="Variant suites", icon=":material/checklist:"),
+            st.Page("views/compare.py", title="Compare", icon=":material/difference:"),
+        ],
         "Settings": [st.Page("views/settings.py", title="Settings", icon=":material/settings:")],
     }
 )

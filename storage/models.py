@@ -89,10 +89,28 @@ class Submission(Base):
         Index("ix_submissions_name_key_created_at", "customer_name_key", "created_at"),
         Index("ix_submissions_order_id", "order_id"),
         Index("ix_submissions_payload_hash_created_at", "payload_hash", "created_at"),
+        Index("ix_submissions_run_id_created_at", "run_id", "created_at"),
     )
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.operation} {self.outcome} order={self.order_id or '-'}>"
+
+
+class Suite(Base):
+    """A saved variant suite: a base payload and the variants (merge patches) run against it."""
+
+    __tablename__ = "suites"
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    base: Mapped[str] = mapped_column(Text)  # the base payload, JSON text
+    variants: Mapped[str] = mapped_column(Text)  # a JSON list of {name, patch, expected}
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<Suite {self.id} {self.name!r}>"
 
 
 class Template(Base):

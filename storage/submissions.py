@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, insert, select, update
@@ -156,6 +156,21 @@ def stream(session: Session, where: SubmissionFilter, *, batch: int = 1000) -> I
         session.expunge(row)  # keep memory flat however many rows go by
 
 
+def runs(
+    session: Session, *, template: str, source: str = "suite", limit: int = 20
+) -> list[tuple[str, datetime]]:
+    """The latest runs of a suite (or batch), newest first: run id and when it started."""
+    started = func.min(Submission.created_at)
+    query = (
+        select(Submission.run_id, started)
+        .where(Submission.source == source, Submission.template == template, Submission.run_id != "")
+        .group_by(Submission.run_id)
+        .order_by(started.desc())
+        .limit(limit)
+    )
+    return [(run_id, _aware(when)) for run_id, when in session.execute(query)]
+
+
 def expire_pending(session: Session, *, older_than: datetime, message: str) -> int:
     """Mark submissions still pending since before a time as unknown; how many."""
     result = session.execute(
@@ -164,6 +179,11 @@ def expire_pending(session: Session, *, older_than: datetime, message: str) -> i
         .values(outcome=UNKNOWN, error=message)
     )
     return result.rowcount or 0
+
+
+def _aware(moment: datetime) -> datetime:
+    # An aggregate's result skips the column's type on SQLite: give the instant its zone back.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def name_key(name: str) -> str:

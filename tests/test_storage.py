@@ -22,6 +22,8 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SANDBOX = "http://127.0.0.1:8765"
 HASH = "a" * 64
 
+HEAD = "0002"  # the newest migration in storage/migrations/versions
+
 
 def row(**overrides: Any) -> dict[str, Any]:
     """The columns of one submission as `submissions.begin` takes them; every required one is set."""
@@ -77,9 +79,9 @@ def session(journal: Journal) -> Iterator[Session]:
 def test_upgrade_on_an_empty_database_creates_the_tables_at_head(engine: Engine) -> None:
     assert inspect(engine).get_table_names() == []
     upgrade(engine)
-    assert {"submissions", "templates", "alembic_version"} <= set(inspect(engine).get_table_names())
+    assert {"submissions", "templates", "suites", "alembic_version"} <= set(inspect(engine).get_table_names())
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD]
 
 
 def test_upgrading_again_is_harmless_and_keeps_the_rows(journal: Journal) -> None:
@@ -90,7 +92,7 @@ def test_upgrading_again_is_harmless_and_keeps_the_rows(journal: Journal) -> Non
     with journal.sessions() as session:
         assert fetch(session, kept).customer_name == "Asha Traders"
         assert templates.find(session, "Smoke") is not None
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD]
 
 
 def test_sqlite_is_tuned_for_many_writers_and_its_folder_is_created(tmp_path) -> None:

@@ -20,6 +20,7 @@ from services.drafts import (
     Draft,
     ExtraField,
 )
+from ui.widgets import plain
 
 _TEXT_FIELDS = (
     "customer_name", "phone", "email", "address", "city", "state", "country", "pincode",
@@ -73,7 +74,7 @@ def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Dr
 
     def error(name: str) -> None:
         if name in problems:
-            st.markdown(f":red[{problems[name]}]")
+            st.markdown(f":red[{plain(problems[name])}]")
 
     with st.container(border=True):
         st.subheader("Customer", anchor=False)

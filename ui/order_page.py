@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 
 import streamlit as st
 
+from kapture.jsontext import pretty
 from services import drafts
 from services.drafts import Draft, problems, to_payload
 from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
-from ui import order_form, resources, result_card
+from ui import once, order_form, resources, result_card
 
 
 def run(ns: str, *, updating: bool) -> None:
     """The form, its submit button and the last answer, for the page namespace ``ns``."""
     state = st.session_state
-    state.setdefault(f"{ns}.generation", 0)
     attempted = state.get(f"{ns}.attempted", False)
     draft = order_form.read(ns)
     shown = problems(draft, update=updating) if attempted else {}
     draft = order_form.render(ns, shown, for_update=updating)
 
     label = "Update order" if updating else "Submit order"
-    clicked = st.button(label, type="primary", key=f"{ns}.submit", icon=":material/send:")
+    send_col, editor_col = st.columns([1, 3], vertical_alignment="center")
+    clicked = send_col.button(label, type="primary", key=f"{ns}.submit", icon=":material/send:")
+    if editor_col.button(
+        "Open in payload editor", key=f"{ns}.to_editor", type="tertiary", icon=":material/data_object:"
+    ):
+        st.session_state["editor.text"] = pretty(to_payload(draft, update=updating).to_payload())
+        st.switch_page("views/payload_editor.py")
     resend = state.pop(f"{ns}.resend", False)
     if (clicked or resend) and not str(state.get("operator") or "").strip():
         st.error(
@@ -53,9 +57,8 @@ def open_order(order_id: str) -> None:
     draft = known or Draft(order_id=order_id)
     draft.order_id = order_id
     order_form.load("update", draft)
+    once.again("update")
     state = st.session_state
-    state.setdefault("update.generation", 0)
-    state["update.generation"] += 1
     state["update.attempted"] = False
     state.pop("update.last", None)
     state["update.known"] = known is not None
@@ -65,10 +68,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:
     state = st.session_state
     operator = str(state.get("operator") or "").strip()
     payload = to_payload(draft, update=updating)
-    # One token per form content and generation: a double click, a rerun or a click while the
-    # first is in flight all carry the same token, so only one request leaves.
-    content = json.dumps(payload.to_payload(), sort_keys=True)
-    token = hashlib.sha256(f"{_session_id()}|{ns}|{state[f'{ns}.generation']}|{content}".encode()).hexdigest()
+    token = once.token(ns, json.dumps(payload.to_payload(), sort_keys=True))
     try:
         state[f"{ns}.last"] = resources.submitter().submit(
             payload,
@@ -85,7 +85,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:
 
 def _ask_resend(ns: str) -> None:
     # A deliberate second send: a new token, and past the duplicate guard.
-    st.session_state[f"{ns}.generation"] += 1
+    once.again(ns)
     st.session_state[f"{ns}.resend"] = True
 
 
@@ -99,11 +99,7 @@ def _next_steps(ns: str, last: Submitted) -> None:
 
 def _clear(ns: str) -> None:
     order_form.load(ns, Draft())
+    once.again(ns)
     state = st.session_state
-    state[f"{ns}.generation"] += 1
     state[f"{ns}.attempted"] = False
     state.pop(f"{ns}.last", None)
-
-
-def _session_id() -> str:
-    return st.session_state.setdefault("session.id", uuid.uuid4().hex)

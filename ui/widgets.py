@@ -15,3 +15,11 @@ def connection_badge(profile: Profile) -> None:
         st.error(f"**Production Kapture** — {profile.name}. Orders are real.", icon=":material/warning:")
     else:
         st.warning(f"**Test Kapture** — {profile.name}.", icon=":material/cloud:")
+
+
+def plain(text: str) -> str:
+    """Text for st.markdown shown as written: markdown characters escaped, `code spans` kept."""
+    parts = text.split("`")
+    for index in range(0, len(parts), 2):  # outside code spans only
+        parts[index] = "".join("\\" + ch if ch in "\\*_[]<>#~$" else ch for ch in parts[index])
+    return "`".join(parts)

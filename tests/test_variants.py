@@ -1,0 +1,221 @@
+"""Variants: RFC 7396 merge patches, their inverse, proposed negatives and their verdicts."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from kapture import KaptureClient, Outcome, vendor_example
+from kapture.variants import (
+    NON_LATIN_NAME,
+    REFUSED_OUTCOMES,
+    SUCCESS_OUTCOMES,
+    UNKNOWN_OUTCOMES,
+    Variant,
+    generate_negatives,
+    make_patch,
+    merge_patch,
+    verdict,
+)
+from storage.models import INVALID, PENDING, UNKNOWN
+
+# RFC 7396, Appendix A: every example, as published.
+RFC_7396_EXAMPLES = [
+    ({"a": "b"}, {"a": "c"}, {"a": "c"}),
+    ({"a": "b"}, {"b": "c"}, {"a": "b", "b": "c"}),
+    ({"a": "b"}, {"a": None}, {}),
+    ({"a": "b", "b": "c"}, {"a": None}, {"b": "c"}),
+    ({"a": ["b"]}, {"a": "c"}, {"a": "c"}),
+    ({"a": "c"}, {"a": ["b"]}, {"a": ["b"]}),
+    ({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}, {"a": {"b": "d"}}),
+    ({"a": [{"b": "c"}]}, {"a": [1]}, {"a": [1]}),
+    (["a", "b"], ["c", "d"], ["c", "d"]),
+    ({"a": "b"}, ["c"], ["c"]),
+    ({"a": "foo"}, None, None),
+    ({"a": "foo"}, "bar", "bar"),
+    ({"e": None}, {"a": 1}, {"e": None, "a": 1}),
+    ([1, 2], {"a": "b", "c": None}, {"a": "b"}),
+    ({}, {"a": {"bb": {"ccc": None}}}, {"a": {"bb": {}}}),
+]
+
+
+@pytest.mark.parametrize(("original", "patch", "result"), RFC_7396_EXAMPLES)
+def test_merge_patch_gives_every_result_of_rfc_7396_appendix_a(
+    original: Any, patch: Any, result: Any
+) -> None:
+    assert merge_patch(original, patch) == result
+
+
+def test_merge_patch_changes_neither_input_nor_shares_them_with_the_result() -> None:
+    target = {"a": {"b": [1, 2]}, "c": "d"}
+    patch = {"a": {"x": {"y": [3]}}, "c": None}
+    target_before, patch_before = copy.deepcopy(target), copy.deepcopy(patch)
+    result = merge_patch(target, patch)
+    assert result == {"a": {"b": [1, 2], "x": {"y": [3]}}}
+    result["a"]["b"].append(99)
+    result["a"]["x"]["y"].append(99)
+    assert target == target_before
+    assert patch == patch_before
+
+
+ROUND_TRIPS = {
+    "equal": ({"a": 1}, {"a": 1}),
+    "nested objects": (
+        {"customer_info": {"customer_name": "ABC", "phone": "1", "extra": {"deep": {"x": 1, "y": 2}}}},
+        {"customer_info": {"customer_name": "ABD", "extra": {"deep": {"x": 1, "z": 3}}}, "new": {"k": "v"}},
+    ),
+    "lists": ({"contact_info": [{"gender": "Male"}], "t": [1]}, {"contact_info": [{"gender": "Female"}, {}]}),
+    "nulls inside lists": ({"a": [1]}, {"a": [None, {"b": None}]}),
+    "non-Latin text": ({"name": "ABC"}, {"name": NON_LATIN_NAME, "नाम": "आशा", "名前": ["株式会社"]}),
+    "type changes": (
+        {"flag": "false", "n": 1, "b": True, "o": {}},
+        {"flag": False, "n": True, "b": 1, "o": []},
+    ),
+    "int to float": ({"n": 1}, {"n": 1.0}),
+    "object to scalar and back": ({"a": {"b": 1}, "c": 2}, {"a": 2, "c": {"d": {"e": "f"}}}),
+    "not objects": (["a"], "text"),
+    "object from a list": ([1, 2], {"a": {"b": "c"}}),
+    "vendor example to its empty copy": (vendor_example(), {}),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
+def test_make_patch_round_trips(before: Any, after: Any) -> None:
+    patch = make_patch(before, after)
+    result = merge_patch(before, patch)
+    # Compared as JSON text too: == alone takes True for 1 and 1 for 1.0.
+    assert json.dumps(result, sort_keys=True) == json.dumps(after, sort_keys=True)
+    assert json.loads(json.dumps(patch)) == patch  # storable as JSON
+
+
+def test_make_patch_keeps_only_what_changed() -> None:
+    before = {"customer_info": {"customer_name": "ABC", "phone": "1", "city": "Pune"}, "order_info": {"x": 1}}
+    after = {"customer_info": {"customer_name": "ABC", "city": "Mumbai", "zone": "W"}, "order_info": {"x": 1}}
+    assert make_patch(before, after) == {"customer_info": {"phone": None, "city": "Mumbai", "zone": "W"}}
+
+
+def test_make_patch_cannot_set_a_member_to_null_as_rfc_7396_says() -> None:
+    patch = make_patch({"a": "b"}, {"a": None})
+    assert patch == {"a": None}
+    assert merge_patch({"a": "b"}, patch) == {}  # null in a patch removes the key
+
+
+def test_a_variant_survives_a_trip_through_json() -> None:
+    variant = Variant("name in Hindi", {"customer_info": {"customer_name": NON_LATIN_NAME}}, "success")
+    stored = json.dumps(variant.to_dict(), ensure_ascii=False)
+    assert Variant.from_dict(json.loads(stored)) == variant
+    assert Variant.from_dict({"name": "n", "patch": {}}).expected == "any"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "n", "patch": {}, "expected": "maybe"},
+        {"name": "n"},
+        {"patch": {}},
+        {"name": 3, "patch": {}},
+    ],
+)
+def test_a_broken_stored_variant_is_refused(data: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        Variant.from_dict(data)
+
+
+VENDOR_NEGATIVES = {
+    "customer_info.customer_name removed": "failure",
+    "customer_info.phone and email_id removed": "any",
+    "customer_info removed": "failure",
+    "contact_info removed": "any",
+    "enquiry_info removed": "any",
+    "order_info removed": "any",
+    "customer_info.individual as text": "any",
+    "customer_info.organization as text": "any",
+    "customer_info.channel_partner as text": "any",
+    "customer_info.update as text": "any",
+    "contact_info[0].update as text": "any",
+    "contact_info[0].matchEmailPhone as text": "any",
+    "enquiry_info.update as text": "any",
+    "order_info.update as text": "any",
+    "contact_info as an object instead of a list": "failure",
+    "unknown key customer_info.qa_unknown_field": "success",
+    "customer_info.customer_name of 10,000 characters": "any",
+    "customer_info.customer_name in non-Latin scripts": "success",
+    "empty body {}": "failure",
+    "update without an order id": "failure",
+}
+
+
+def test_negatives_for_the_vendor_example_have_unique_names_and_the_expected_outcomes() -> None:
+    variants = generate_negatives(vendor_example())
+    names = [variant.name for variant in variants]
+    assert len(names) == len(set(names))
+    assert {variant.name: variant.expected for variant in variants} == VENDOR_NEGATIVES
+
+
+def test_every_negative_applies_and_changes_what_its_name_says() -> None:
+    base = vendor_example()
+    untouched = copy.deepcopy(base)
+    sent = {variant.name: merge_patch(base, variant.patch) for variant in generate_negatives(base)}
+    assert base == untouched
+    assert all(payload != base for payload in sent.values())
+    assert "customer_name" not in sent["customer_info.customer_name removed"]["customer_info"]
+    assert sent["customer_info.individual as text"]["customer_info"]["individual"] == "false"
+    assert sent["customer_info.organization as text"]["customer_info"]["organization"] == "true"
+    assert sent["contact_info[0].matchEmailPhone as text"]["contact_info"] == [
+        {**base["contact_info"][0], "matchEmailPhone": "false"}
+    ]
+    assert sent["contact_info as an object instead of a list"]["contact_info"] == base["contact_info"][0]
+    long_name = sent["customer_info.customer_name of 10,000 characters"]["customer_info"]["customer_name"]
+    assert len(long_name) == 10_000
+    assert sent["empty body {}"] == {}
+    assert sent["update without an order id"]["order_info"]["update"] is True
+    assert sent["update without an order id"]["order_info"]["order_id"] == ""
+    assert sent["unknown key customer_info.qa_unknown_field"]["customer_info"]["qa_unknown_field"] == "qa"
+
+
+def test_only_fields_the_base_has_are_proposed() -> None:
+    names = [v.name for v in generate_negatives({"customer_info": {"customer_name": "A", "phone": "1"}})]
+    assert "customer_info.phone removed" in names
+    assert not [name for name in names if "contact_info" in name or "order" in name or "email" in name]
+    assert [v.name for v in generate_negatives({})] == ["empty body {}"]
+
+
+@pytest.mark.parametrize("variant", generate_negatives(vendor_example()), ids=lambda v: v.name)
+def test_the_sandbox_answers_each_negative_as_expected(client: KaptureClient, variant: Variant) -> None:
+    body = json.dumps(merge_patch(vendor_example(), variant.patch), ensure_ascii=False)
+    result = client.send_raw(body)
+    assert verdict(variant.expected, result.outcome), (result.outcome, result.http_status, result.message)
+
+
+VERDICTS = [
+    ("success", "success", True),
+    *[("success", outcome, False) for outcome in (*REFUSED_OUTCOMES, *UNKNOWN_OUTCOMES)],
+    ("failure", "success", False),
+    *[("failure", outcome, True) for outcome in ("rejected", "auth_failed", "invalid")],
+    ("failure", "http_error", False),  # a 500 may have created the order: no proof of refusal
+    *[
+        ("failure", outcome, False)
+        for outcome in ("timeout_unknown", "invalid_response", "unknown", "pending", "network_error")
+    ],
+    *[("any", outcome, True) for outcome in (*SUCCESS_OUTCOMES, *REFUSED_OUTCOMES, *UNKNOWN_OUTCOMES)],
+]
+
+
+@pytest.mark.parametrize(("expected", "outcome", "passes"), VERDICTS)
+def test_verdict(expected: str, outcome: str, passes: bool) -> None:
+    assert verdict(expected, outcome) is passes
+
+
+def test_verdict_refuses_an_unknown_expectation() -> None:
+    with pytest.raises(ValueError):
+        verdict("maybe", "success")
+
+
+def test_every_outcome_the_app_records_has_a_verdict_class() -> None:
+    recorded = {outcome.value for outcome in Outcome} | {INVALID, PENDING, UNKNOWN}
+    classes = (SUCCESS_OUTCOMES, REFUSED_OUTCOMES, UNKNOWN_OUTCOMES)
+    assert recorded == SUCCESS_OUTCOMES | REFUSED_OUTCOMES | UNKNOWN_OUTCOMES
+    assert sum(len(c) for c in classes) == len(recorded)  # no outcome in two classes

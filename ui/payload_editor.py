@@ -1,0 +1,261 @@
+"""The payload editor's parts: templates, the text, its checks, sending, the answer, snippets.
+
+The text area is the source of truth (``editor.text``); buttons change it in callbacks, before
+the widget is drawn again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kapture import snippets as code
+from kapture.jsontext import SyntaxProblem, minify, parse, pretty, strip_comments
+from kapture.lint import lint
+from services import drafts, templates
+from services.journal import JournalUnavailable
+from services.settings import SettingsError
+from services.submit import Context, Status, Submitted
+from ui import once, order_form, resources
+from ui.widgets import plain
+
+TEXT = "editor.text"
+_OUTCOME_BADGES = {
+    "success": ":green-badge[success]",
+    "rejected": ":red-badge[rejected]",
+    "auth_failed": ":red-badge[auth failed]",
+    "http_error": ":orange-badge[HTTP error]",
+    "invalid_response": ":orange-badge[unreadable answer]",
+    "network_error": ":gray-badge[network error]",
+    "timeout_unknown": ":orange-badge[no answer in time]",
+    "unknown": ":orange-badge[unknown]",
+    "pending": ":gray-badge[pending]",
+}
+
+
+def templates_bar() -> None:
+    """Pick a template to load; save, rename or delete saved ones."""
+    listing = templates.listing(resources.journal())
+    by_name = {t.name: t for t in listing}
+    state = st.session_state
+    state.setdefault(TEXT, by_name[templates.BUILT_IN].payload)
+    pick, load = st.columns([4, 1], vertical_alignment="bottom")
+    chosen = pick.selectbox("Template", list(by_name), key="editor.template", persist_state="session")
+    load.button("Load", key="editor.load", on_click=_set_text, args=(by_name[chosen].payload,))
+    if by_name[chosen].description:
+        st.caption(by_name[chosen].description)
+    with st.expander("Save, rename or delete templates"):
+        name, description = st.columns([1, 2])
+        name.text_input("Name", key="editor.save_name", placeholder="e.g. Smoke order")
+        description.text_input("Description", key="editor.save_description")
+        save, rename, delete, _ = st.columns([1, 1, 1, 2])
+        template = by_name[chosen]
+        save.button("Save", key="editor.save", on_click=_save, help="Save the text below under the name")
+        rename.button("Rename selected", key="editor.rename", on_click=_rename, args=(template,))
+        delete.button("Delete selected", key="editor.delete", on_click=_delete, args=(template,))
+        notice = state.pop("editor.template_notice", None)
+        if notice:
+            (st.error if notice[0] == "error" else st.success)(notice[1])
+
+
+def toolbar() -> None:
+    """Format, minify, remove comments, and open the payload in the order form."""
+    value, problem = parse(st.session_state.get(TEXT, ""))
+    columns = st.columns(4)
+    columns[0].button(
+        "Format", key="editor.format", on_click=_reformat, args=(pretty,), disabled=problem is not None
+    )
+    columns[1].button(
+        "Minify", key="editor.minify", on_click=_reformat, args=(minify,), disabled=problem is not None
+    )
+    columns[2].button("Remove comments", key="editor.strip", on_click=_strip)
+    if columns[3].button("Open in order form", key="editor.to_form", disabled=problem is not None):
+        draft = drafts.from_payload(value) if isinstance(value, dict) else None
+        if draft is None:
+            st.warning(
+                "The order form cannot show everything in this payload (fields it has no box for, or wrong "
+                "types), so it stays here.",
+                icon=":material/info:",
+            )
+        else:
+            order_form.load("order", draft)
+            st.switch_page("views/new_order.py")
+
+
+def text_box() -> str:
+    """The JSON text: the source of truth."""
+    return st.text_area("Payload (JSON)", key=TEXT, height=460, persist_state="session")
+
+
+def checks(text: str) -> tuple[Any, SyntaxProblem | None]:
+    """Syntax problems stop sending (with line, column and a caret); field warnings do not."""
+    value, problem = parse(text)
+    if problem is not None:
+        st.error(f"**This is not valid JSON.** {problem}", icon=":material/error:")
+        st.code(problem.pointer(), language=None)
+        return None, problem
+    findings = lint(value)
+    if not findings:
+        st.success("Valid JSON, and every field is as documented.", icon=":material/check:")
+    else:
+        with st.expander(
+            f"{len(findings)} warning(s) — sending is still allowed", expanded=len(findings) <= 5
+        ):
+            for finding in findings:
+                st.markdown(f"- {plain(finding.message)}")
+    return value, None
+
+
+def send_bar(text: str, problem: SyntaxProblem | None) -> None:
+    """Send the text exactly as written; invalid JSON only with the explicit raw opt-in."""
+    state = st.session_state
+    raw = False
+    if problem is not None:
+        raw = st.checkbox(
+            "Send as raw text anyway (Kapture will receive exactly these bytes)", key="editor.raw"
+        )
+    clicked = st.button(
+        "Send to Kapture",
+        type="primary",
+        key="editor.send",
+        icon=":material/send:",
+        disabled=problem is not None and not raw,
+    )
+    confirm = state.pop("editor.confirm", False)
+    if clicked or confirm:
+        _send(text, confirm=confirm)
+
+
+def answer() -> None:
+    """The last answer: outcome, status, time, ids, body pretty and raw, headers."""
+    last: Submitted | None = st.session_state.get("editor.last")
+    if last is None:
+        return
+    if last.status is Status.DUPLICATE and last.earlier is not None:
+        earlier = last.earlier
+        order = f", order {earlier.order_id}" if earlier.order_id else ""
+        st.warning(
+            f"**Not sent.** The same payload went to this Kapture at {earlier.created_at:%H:%M:%S} UTC "
+            f"(entry #{earlier.id}, {earlier.outcome}{order}).",
+            icon=":material/content_copy:",
+        )
+        st.button("Send it again anyway", key="editor.send_again", on_click=_confirm)
+        return
+    if last.status is Status.REPEAT:
+        st.caption("Already sent: this is its answer. To send the same text again, use “Send again”.")
+    row = last.submission
+    st.subheader("Answer", anchor=False)
+    status = f"HTTP {row.http_status}" if row.http_status else "no HTTP answer"
+    took = f"{row.duration_ms:.0f} ms" if row.duration_ms is not None else ""
+    st.markdown(
+        f"{_OUTCOME_BADGES.get(row.outcome, row.outcome)} · {status} · {took} · journal entry #{row.id}"
+    )
+    if row.message:
+        st.markdown(f"Kapture said: “{row.message}”")
+    if row.error:
+        st.markdown(f"Detail: {row.error}")
+    ids = {
+        k: getattr(row, k) for k in ("order_id", "customer_id", "enquiry_id", "contact_id") if getattr(row, k)
+    }
+    if ids:
+        st.markdown(" · ".join(f"{key.replace('_', ' ')} `{value}`" for key, value in ids.items()))
+    pretty_tab, raw_tab, headers_tab = st.tabs(["Body", "Raw", "Headers"])
+    value, problem = parse(row.response_body)
+    with pretty_tab:
+        if row.response_body and problem is None:
+            st.json(value)
+        else:
+            st.code(row.response_body or "(empty)", language=None)
+    raw_tab.code(row.response_body or "(empty)", language=None)
+    with headers_tab:
+        headers = last.result.response_headers if last.result else {}
+        st.code("\n".join(f"{k}: {v}" for k, v in headers.items()) or "(none)", language=None)
+    st.button(
+        "Send again", key="editor.resend", on_click=_confirm, help="Send the same text once more, on purpose"
+    )
+
+
+def code_snippets(text: str) -> None:
+    """curl, Python and Node code sending this payload to this Kapture; credential as placeholder."""
+    try:
+        base_url = resources.active_profile().base_url
+    except SettingsError:
+        return
+    with st.expander("Code that sends this payload (curl, Python, Node)"):
+        st.caption("The credential is a placeholder: set KAPTURE_TOKEN to base64 of username:password.")
+        for tab, (name, make) in zip(st.tabs(list(code.SNIPPETS)), code.SNIPPETS.items(), strict=True):
+            tab.code(
+                make(base_url, text),
+                language={"curl": "bash", "Python": "python", "Node": "javascript"}[name],
+            )
+
+
+def _send(text: str, *, confirm: bool) -> None:
+    state = st.session_state
+    operator = str(state.get("operator") or "").strip()
+    context = Context(source="editor", operator=operator, template=str(state.get("editor.template") or ""))
+    try:
+        state["editor.last"] = resources.submitter().submit_text(
+            text, context=context, token=once.token("editor", text), confirm_duplicate=confirm
+        )
+    except (SettingsError, JournalUnavailable) as exc:
+        st.error(f"Nothing was sent: Order Desk is not set up right. {exc}", icon=":material/error:")
+
+
+def _confirm() -> None:
+    once.again("editor")
+    st.session_state["editor.confirm"] = True
+
+
+def _set_text(text: str) -> None:
+    st.session_state[TEXT] = text
+    st.session_state.pop("editor.last", None)
+
+
+def _reformat(how) -> None:  # type: ignore[no-untyped-def]
+    value, problem = parse(st.session_state.get(TEXT, ""))
+    if problem is None:
+        st.session_state[TEXT] = how(value)
+
+
+def _strip() -> None:
+    st.session_state[TEXT] = strip_comments(st.session_state.get(TEXT, ""))
+
+
+def _save() -> None:
+    state = st.session_state
+    try:
+        saved = templates.save(
+            resources.journal(),
+            state.get("editor.save_name", ""),
+            state.get(TEXT, ""),
+            state.get("editor.save_description", ""),
+        )
+    except templates.TemplateError as exc:
+        state["editor.template_notice"] = ("error", str(exc))
+        return
+    state["editor.template"] = saved.name
+    state["editor.template_notice"] = ("ok", f"Saved as “{saved.name}”.")
+
+
+def _rename(template: templates.TemplateView) -> None:
+    state = st.session_state
+    try:
+        renamed = templates.rename(resources.journal(), template, state.get("editor.save_name", ""))
+    except templates.TemplateError as exc:
+        state["editor.template_notice"] = ("error", str(exc))
+        return
+    state["editor.template"] = renamed.name
+    state["editor.template_notice"] = ("ok", f"Renamed to “{renamed.name}”.")
+
+
+def _delete(template: templates.TemplateView) -> None:
+    state = st.session_state
+    try:
+        templates.delete(resources.journal(), template)
+    except templates.TemplateError as exc:
+        state["editor.template_notice"] = ("error", str(exc))
+        return
+    state["editor.template"] = templates.BUILT_IN
+    state["editor.template_notice"] = ("ok", f"Deleted “{template.name}”.")

@@ -1,0 +1,256 @@
+"""Variant suites: a base payload, variants as merge patches, a run with progress, and its results."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import streamlit as st
+
+from kapture.jsontext import parse, pretty
+from kapture.variants import Variant, generate_negatives
+from services import suites, templates
+from services.suites import Suite, VariantResult
+from ui import resources
+
+NEW = "(a new suite)"
+EXPECTATIONS = {"success": "success", "failure": "failure", "any": "any outcome"}
+
+
+def picker() -> None:
+    """Choose a saved suite to open, or start a new one."""
+    journal = resources.journal()
+    options = [NEW, *suites.names(journal)]
+    choice = st.selectbox("Suite", options, key="suite.pick")
+    st.button("Open", key="suite.open", on_click=_open, args=(choice,))
+
+
+def editor() -> Suite | None:
+    """Name, base payload and variants; returns the suite as edited, or None while the base is not JSON."""
+    state = st.session_state
+    state.setdefault("suite.base", templates.listing(resources.journal())[0].payload)
+    state.setdefault("suite.rows", [])
+    name, description = st.columns([1, 2])
+    name.text_input(
+        "Suite name", key="suite.name", persist_state="session", placeholder="e.g. Add order negatives"
+    )
+    description.text_input("Description", key="suite.description", persist_state="session")
+    with st.expander("Base payload", expanded=False):
+        use_template, use_editor, _ = st.columns([1, 1, 2])
+        use_template.button("Use the vendor example", key="suite.base_vendor", on_click=_base_from_vendor)
+        use_editor.button(
+            "Use the payload editor's text", key="suite.base_editor", on_click=_base_from_editor
+        )
+        st.text_area("Base payload (JSON)", key="suite.base", persist_state="session", height=260)
+    base, problem = parse(state["suite.base"])
+    if problem is not None:
+        st.error(f"The base payload is not valid JSON. {problem}", icon=":material/error:")
+        return None
+    st.subheader("Variants", anchor=False)
+    st.caption(
+        "Each variant is a JSON Merge Patch (RFC 7396) over the base: keys to change, `null` to remove one."
+    )
+    variants = []
+    for row in state["suite.rows"]:
+        variant = _variant_row(row)
+        if variant is not None:
+            variants.append(variant)
+    add, generate, _ = st.columns([1, 1, 2])
+    add.button(
+        "Add a variant", key="suite.add", on_click=_add_rows, args=([Variant("new variant", {}, "any")],)
+    )
+    generate.button("Generate negatives", key="suite.generate", on_click=_propose, args=(base,))
+    _proposals()
+    return Suite(
+        str(state.get("suite.name") or "").strip(), base, variants, str(state.get("suite.description") or "")
+    )
+
+
+def save_bar(suite: Suite | None) -> None:
+    """Save or delete the suite."""
+    save, delete, _ = st.columns([1, 1, 3])
+    if save.button("Save suite", key="suite.save", disabled=suite is None):
+        try:
+            suites.save(resources.journal(), suite)
+            st.success(f"Saved “{suite.name}”.")
+        except suites.SuiteError as exc:
+            st.error(str(exc))
+    if delete.button("Delete suite", key="suite.delete", disabled=not st.session_state.get("suite.name")):
+        suites.delete(resources.journal(), st.session_state["suite.name"])
+        st.success(f"Deleted “{st.session_state['suite.name']}”.")
+
+
+def runner(suite: Suite | None) -> None:
+    """Run the suite one variant at a time, with a progress bar; a click on Stop ends the run."""
+    state = st.session_state
+    if state.pop("suite.running", None):
+        done = len(state.get("suite.results", []))
+        st.warning(f"The run was stopped after {done} variant(s).", icon=":material/stop_circle:")
+    delay, _ = st.columns([1, 3])
+    delay.number_input(
+        "Pause between variants (seconds)", 0.0, 30.0, 0.0, 0.5, key="suite.delay", persist_state="session"
+    )
+    run, stop, _ = st.columns([1, 1, 3])
+    start = run.button(
+        "Run suite",
+        type="primary",
+        key="suite.run",
+        disabled=not suite or not suite.variants or not suite.name,
+    )
+    stop.button("Stop", key="suite.stop", help="Stops after the variant being sent")
+    if start and suite is not None:
+        _run(suite, float(state.get("suite.delay") or 0))
+
+
+def results() -> None:
+    """The last run's results, and how its answers changed since the run before."""
+    state = st.session_state
+    rows: list[VariantResult] = state.get("suite.results", [])
+    if not rows:
+        return
+    passed = sum(result.passed for result in rows)
+    st.subheader(f"Results: {passed} of {len(rows)} passed", anchor=False)
+    st.dataframe(
+        [
+            {
+                "variant": r.variant.name,
+                "expected": r.variant.expected,
+                "actual": r.submission.outcome,
+                "result": "pass" if r.passed else "FAIL",
+                "order id": r.submission.order_id,
+                "message": r.submission.message or r.submission.error,
+                "time (ms)": round(r.submission.duration_ms or 0),
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    _against_previous_run(state["suite.run_id"], state["suite.run_name"])
+
+
+def _run(suite: Suite, delay: float) -> None:
+    state = st.session_state
+    run_id = f"suite-{uuid.uuid4().hex[:12]}"
+    state["suite.results"], state["suite.run_id"], state["suite.run_name"] = [], run_id, suite.name
+    state["suite.running"] = True  # still set on the next run if this one was stopped midway
+    submitter = resources.submitter()
+    progress = st.progress(0.0, text="Starting…")
+    for number, variant in enumerate(suite.variants, start=1):
+        state["suite.results"].append(suites.run_variant(submitter, suite, variant, run_id))
+        progress.progress(
+            number / len(suite.variants), text=f"{number} of {len(suite.variants)}: {variant.name}"
+        )
+        if delay and number < len(suite.variants):
+            time.sleep(delay)
+    state.pop("suite.running", None)
+    progress.empty()
+
+
+def _against_previous_run(run_id: str, suite_name: str) -> None:
+    journal = resources.journal()
+    previous = suites.previous_run(journal, suite_name, run_id)
+    if previous is None:
+        st.caption("This is the suite's first run: nothing to compare with yet.")
+        return
+    before, after = suites.answers_of_run(journal, previous), suites.answers_of_run(journal, run_id)
+    ignore = st.checkbox("Ignore ids and timestamps", value=True, key="suite.ignore_volatile")
+    lines = []
+    for variant, now in after.items():
+        then = before.get(variant)
+        if then is None:
+            lines.append({"variant": variant, "before": "—", "now": now.outcome, "changes": "new variant"})
+            continue
+        changes = suites.changes_between(then, now, ignore_volatile=ignore)
+        described = "; ".join(f"{c.kind} {c.path}" for c in changes[:5]) + (" …" if len(changes) > 5 else "")
+        lines.append(
+            {"variant": variant, "before": then.outcome, "now": now.outcome, "changes": described or "none"}
+        )
+    with st.expander("Compared with the previous run", expanded=True):
+        st.dataframe(lines, hide_index=True, width="stretch")
+
+
+def _variant_row(row: str) -> Variant | None:
+    state = st.session_state
+    with st.container(border=True):
+        name, expected, remove = st.columns([3, 2, 1], vertical_alignment="bottom")
+        name.text_input("Variant", key=f"suite.{row}.name", persist_state="session")
+        expected.selectbox(
+            "Expected",
+            list(EXPECTATIONS),
+            format_func=EXPECTATIONS.get,
+            key=f"suite.{row}.expected",
+            persist_state="session",
+        )
+        remove.button("Remove", key=f"suite.{row}.remove", on_click=_remove_row, args=(row,))
+        st.text_area("Patch (JSON)", key=f"suite.{row}.patch", persist_state="session", height=90)
+    patch, problem = parse(state[f"suite.{row}.patch"])
+    if problem is not None:
+        st.error(f"“{state[f'suite.{row}.name']}”: the patch is not valid JSON. {problem}")
+        return None
+    return Variant(state[f"suite.{row}.name"], patch, state[f"suite.{row}.expected"])
+
+
+def _proposals() -> None:
+    state = st.session_state
+    proposals: list[Variant] = state.get("suite.proposals", [])
+    if not proposals:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{len(proposals)} proposed variants** — untick the ones you do not want.")
+        for index, variant in enumerate(proposals):
+            st.checkbox(
+                f"{variant.name} — expect {EXPECTATIONS[variant.expected]}",
+                value=True,
+                key=f"suite.proposal.{index}",
+            )
+        keep, drop, _ = st.columns([1, 1, 3])
+        keep.button("Add the ticked ones", key="suite.keep", on_click=_keep_proposals, type="primary")
+        drop.button("Discard", key="suite.discard", on_click=lambda: state.pop("suite.proposals", None))
+
+
+def _open(choice: str) -> None:
+    state = st.session_state
+    for key in [k for k in state if str(k).startswith("suite.") and k not in ("suite.pick",)]:
+        del state[key]
+    if choice == NEW:
+        return
+    suite = suites.load(resources.journal(), choice)
+    state["suite.name"], state["suite.description"] = suite.name, suite.description
+    state["suite.base"] = pretty(suite.base)
+    state["suite.rows"] = []
+    _add_rows(suite.variants)
+
+
+def _add_rows(variants: list[Variant]) -> None:
+    state = st.session_state
+    rows = list(state.get("suite.rows", []))
+    for variant in variants:
+        row = uuid.uuid4().hex[:8]
+        state[f"suite.{row}.name"] = variant.name
+        state[f"suite.{row}.expected"] = variant.expected
+        state[f"suite.{row}.patch"] = pretty(variant.patch)
+        rows.append(row)
+    state["suite.rows"] = rows
+
+
+def _remove_row(row: str) -> None:
+    st.session_state["suite.rows"] = [r for r in st.session_state["suite.rows"] if r != row]
+
+
+def _propose(base: object) -> None:
+    st.session_state["suite.proposals"] = generate_negatives(base) if isinstance(base, dict) else []
+
+
+def _keep_proposals() -> None:
+    state = st.session_state
+    proposals = state.pop("suite.proposals", [])
+    _add_rows([v for index, v in enumerate(proposals) if state.get(f"suite.proposal.{index}", True)])
+
+
+def _base_from_vendor() -> None:
+    st.session_state["suite.base"] = templates.listing(resources.journal())[0].payload
+
+
+def _base_from_editor() -> None:
+    st.session_state["suite.base"] = st.session_state.get("editor.text", st.session_state["suite.base"])

@@ -1,0 +1,20 @@
+"""Payload editor: QA edit the JSON Kapture receives, check it, send it as written, read the answer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import payload_editor as editor
+
+st.title("Payload editor")
+st.caption(
+    "Start from a template, edit the JSON, and send it exactly as written. Problems with the JSON stop "
+    "sending; warnings about fields do not — sending wrong payloads on purpose is allowed."
+)
+editor.templates_bar()
+editor.toolbar()
+text = editor.text_box()
+parsed, problem = editor.checks(text)
+editor.send_bar(text, problem)
+editor.answer()
+editor.code_snippets(text)

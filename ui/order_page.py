@@ -13,6 +13,7 @@ from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
 from ui import once, order_form, resources, result_card
+from ui.widgets import operator_named
 
 
 def run(ns: str, *, updating: bool) -> None:
@@ -32,12 +33,7 @@ def run(ns: str, *, updating: bool) -> None:
         st.session_state["editor.text"] = pretty(to_payload(draft, update=updating).to_payload())
         st.switch_page("views/payload_editor.py")
     resend = state.pop(f"{ns}.resend", False)
-    if (clicked or resend) and not str(state.get("operator") or "").strip():
-        st.error(
-            "Enter your name in **Your name** on the left first: it is recorded with every order.",
-            icon=":material/badge:",
-        )
-    elif clicked or resend:
+    if (clicked or resend) and operator_named():
         state[f"{ns}.attempted"] = True
         _submit(ns, draft, updating=updating, confirm=resend)
         if state[f"{ns}.last"].status is Status.INVALID:

@@ -18,7 +18,7 @@ from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
 from ui import once, order_form, resources
-from ui.widgets import plain
+from ui.widgets import operator_named, plain
 
 TEXT = "editor.text"
 _OUTCOME_BADGES = {
@@ -123,7 +123,7 @@ def send_bar(text: str, problem: SyntaxProblem | None) -> None:
         disabled=problem is not None and not raw,
     )
     confirm = state.pop("editor.confirm", False)
-    if clicked or confirm:
+    if (clicked or confirm) and operator_named():
         _send(text, confirm=confirm)
 
 

@@ -12,6 +12,7 @@ from kapture.variants import Variant, generate_negatives
 from services import suites, templates
 from services.suites import Suite, VariantResult
 from ui import resources
+from ui.widgets import operator_named
 
 NEW = "(a new suite)"
 EXPECTATIONS = {"success": "success", "failure": "failure", "any": "any outcome"}
@@ -98,7 +99,7 @@ def runner(suite: Suite | None) -> None:
         disabled=not suite or not suite.variants or not suite.name,
     )
     stop.button("Stop", key="suite.stop", help="Stops after the variant being sent")
-    if start and suite is not None:
+    if start and suite is not None and operator_named():
         _run(suite, float(state.get("suite.delay") or 0))
 
 
@@ -172,7 +173,10 @@ def _against_previous_run(run_id: str, suite_name: str) -> None:
 
 def _variant_row(row: str) -> Variant | None:
     state = st.session_state
-    with st.container(border=True):
+    name_now = state.get(f"suite.{row}.name") or ""
+    expecting = EXPECTATIONS.get(state.get(f"suite.{row}.expected"), "?")
+    title = f"{name_now or 'unnamed variant'} — expect {expecting}"
+    with st.expander(title, expanded=name_now in ("", "new variant")):
         name, expected, remove = st.columns([3, 2, 1], vertical_alignment="bottom")
         name.text_input("Variant", key=f"suite.{row}.name", persist_state="session")
         expected.selectbox(

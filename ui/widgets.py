@@ -23,3 +23,14 @@ def plain(text: str) -> str:
     for index in range(0, len(parts), 2):  # outside code spans only
         parts[index] = "".join("\\" + ch if ch in "\\*_[]<>#~$" else ch for ch in parts[index])
     return "`".join(parts)
+
+
+def operator_named() -> bool:
+    """True when the person has said their name; otherwise ask for it, where the click was."""
+    if str(st.session_state.get("operator") or "").strip():
+        return True
+    st.error(
+        "Enter your name in **Your name** on the left first: it is recorded with every send.",
+        icon=":material/badge:",
+    )
+    return False

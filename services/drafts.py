@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -189,7 +190,20 @@ def from_payload(data: Mapping[str, Any]) -> Draft | None:
         return None
     if _form_would_change(payload):
         return None
-    return _draft_of(payload)
+    draft = _draft_of(payload)
+    # The form's date boxes hold YYYY-MM-DD dates; any other text would be lost in them.
+    if not all(_is_iso_date(value) for value in (draft.invoice_date, draft.next_follow_up_date)):
+        return None
+    return draft
+
+
+def _is_iso_date(value: str) -> bool:
+    if not value:
+        return True
+    try:
+        return date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def _form_would_change(payload: OrderPayload) -> bool:

@@ -52,12 +52,23 @@ def open_order(order_id: str) -> None:
     known = drafts.latest_sent(resources.journal(), order_id)
     draft = known or Draft(order_id=order_id)
     draft.order_id = order_id
+    _load_update(draft, known=known is not None)
+
+
+def open_draft_for_update(draft: Draft) -> None:
+    """Load an update payload from the editor into the update form (call before it is drawn)."""
+    _load_update(draft, known=True)
+    st.session_state["update.lookup"] = draft.order_id
+
+
+def _load_update(draft: Draft, *, known: bool) -> None:
     order_form.load("update", draft)
     once.again("update")
     state = st.session_state
     state["update.attempted"] = False
     state.pop("update.last", None)
-    state["update.known"] = known is not None
+    state["update.known"] = known
+    state["update.opened"] = draft.order_id
 
 
 def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:

@@ -17,7 +17,7 @@ from services import drafts, templates
 from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
-from ui import once, order_form, resources
+from ui import once, order_form, order_page, resources
 from ui.widgets import operator_named, plain
 
 TEXT = "editor.text"
@@ -78,6 +78,9 @@ def toolbar() -> None:
                 "types), so it stays here.",
                 icon=":material/info:",
             )
+        elif value.get("order_info", {}).get("update") is True and draft.order_id:
+            order_page.open_draft_for_update(draft)  # an update stays an update
+            st.switch_page("views/update_order.py")
         else:
             order_form.load("order", draft)
             st.switch_page("views/new_order.py")

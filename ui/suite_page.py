@@ -51,17 +51,16 @@ def editor() -> Suite | None:
     st.caption(
         "Each variant is a JSON Merge Patch (RFC 7396) over the base: keys to change, `null` to remove one."
     )
-    variants = []
-    for row in state["suite.rows"]:
-        variant = _variant_row(row)
-        if variant is not None:
-            variants.append(variant)
+    variants = [_variant_row(row) for row in state["suite.rows"]]
     add, generate, _ = st.columns([1, 1, 2])
     add.button(
         "Add a variant", key="suite.add", on_click=_add_rows, args=([Variant("new variant", {}, "any")],)
     )
     generate.button("Generate negatives", key="suite.generate", on_click=_propose, args=(base,))
     _proposals()
+    if None in variants:
+        st.error("A variant's patch is not valid JSON (marked above): fix it before saving or running.")
+        return None
     return Suite(
         str(state.get("suite.name") or "").strip(), base, variants, str(state.get("suite.description") or "")
     )

@@ -18,7 +18,6 @@ opened = button.button("Open", key="update.open", icon=":material/folder_open:")
 lookup = str(state.get("update.lookup") or "").strip()
 if handed_over or (opened and lookup):
     order_page.open_order(lookup)
-    state["update.opened"] = lookup
 elif opened:
     st.error("Type the order id Kapture gave, for example 23518266.", icon=":material/error:")
 

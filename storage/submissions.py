@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import PENDING, UNKNOWN, Submission
@@ -28,6 +28,21 @@ class SubmissionFilter:
     run_id: str = ""
     created_from: datetime | None = None  # inclusive
     created_to: datetime | None = None  # exclusive
+    text: str = ""  # one search box: a phone, an order id, an email, a name's start or words of the message
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a filtered set of submissions came to."""
+
+    total: int
+    by_outcome: dict[str, int]
+    median_ms: float | None
+    p95_ms: float | None
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.by_outcome.get("success", 0) / self.total if self.total else None
 
 
 @dataclass(frozen=True)
@@ -196,8 +211,95 @@ def phone_key(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())[-10:]
 
 
+def summary(session: Session, where: SubmissionFilter) -> Summary:
+    """Counts by outcome and the duration's median and 95th percentile, for the filtered set."""
+    conditions = _conditions(where)
+    counts = dict(
+        session.execute(
+            select(Submission.outcome, func.count()).where(*conditions).group_by(Submission.outcome)
+        ).all()
+    )
+    durations = sorted(
+        session.scalars(
+            select(Submission.duration_ms).where(*conditions, Submission.duration_ms.is_not(None))
+        )
+    )
+    return Summary(
+        total=sum(counts.values()),
+        by_outcome=counts,
+        median_ms=_quantile(durations, 0.5),
+        p95_ms=_quantile(durations, 0.95),
+    )
+
+
+def per_day(session: Session, where: SubmissionFilter) -> list[tuple[date, str, int]]:
+    """Submissions per UTC day and outcome, oldest day first."""
+    day = _utc_day(session)
+    query = (
+        select(day, Submission.outcome, func.count())
+        .where(*_conditions(where))
+        .group_by(day, Submission.outcome)
+        .order_by(day)
+    )
+    return [(_as_date(when), outcome, count) for when, outcome, count in session.execute(query)]
+
+
+def count_older_than(session: Session, cutoff: datetime) -> int:
+    """How many submissions were created before the cut-off."""
+    return (
+        session.scalar(select(func.count()).select_from(Submission).where(Submission.created_at < cutoff))
+        or 0
+    )
+
+
+def delete_older_than(session: Session, cutoff: datetime) -> int:
+    """Delete submissions created before the cut-off; how many."""
+    return session.execute(delete(Submission).where(Submission.created_at < cutoff)).rowcount or 0
+
+
+def _quantile(ordered: list[float], q: float) -> float | None:
+    if not ordered:
+        return None
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _utc_day(session: Session) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", Submission.created_at))
+    return func.date(Submission.created_at)  # SQLite keeps UTC text: its date part is the UTC day
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _text_condition(text: str) -> ColumnElement[bool] | None:
+    text = text.strip()
+    if not text:
+        return None
+    if "@" in text:
+        return Submission.email == text.lower()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) == len(text.replace(" ", "").replace("-", "").replace("+", "")):
+        matches = [Submission.order_id == digits]
+        if len(digits) >= 7:
+            matches.append(Submission.phone_key == phone_key(digits))
+        return or_(*matches)
+    key = name_key(text)
+    return or_(
+        and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + _LAST_CHAR),
+        Submission.message.icontains(text, autoescape=True),
+    )
+
+
 def _conditions(where: SubmissionFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    text = _text_condition(where.text)
+    if text is not None:
+        conditions.append(text)
     if where.phone and phone_key(where.phone):
         conditions.append(Submission.phone_key == phone_key(where.phone))
     if where.order_id.strip():

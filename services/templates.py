@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kapture.jsontext import pretty
-
 from kapture.models import vendor_example
 from services.journal import Journal
 from storage import templates

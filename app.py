@@ -22,6 +22,7 @@ navigation = st.navigation(
             st.Page("views/suites.py", title="Variant suites", icon=":material/checklist:"),
             st.Page("views/compare.py", title="Compare", icon=":material/difference:"),
         ],
+        "History": [st.Page("views/log.py", title="Submission log", icon=":material/history:")],
         "Settings": [st.Page("views/settings.py", title="Settings", icon=":material/settings:")],
     }
 )

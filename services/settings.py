@@ -35,6 +35,7 @@ class Profile:
     token: str = field(default="", repr=False)
     is_sandbox: bool = False
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    cm_id: int | None = None  # the tenant's account id, for the Pull Order API ("Check in Kapture")
 
     @property
     def is_production(self) -> bool:
@@ -123,7 +124,12 @@ def _profile(get: Any) -> Profile:
                 "set KAPTURE_BASE_URL or KAPTURE_SUBDOMAIN too."
             )
         return Profile(
-            name="Sandbox", base_url="", username=DEMO_USERNAME, password=DEMO_PASSWORD, is_sandbox=True
+            name="Sandbox",
+            base_url="",
+            username=DEMO_USERNAME,
+            password=DEMO_PASSWORD,
+            is_sandbox=True,
+            cm_id=_cm_id(get("KAPTURE_CM_ID")) or 1,  # the sandbox takes any account id
         )
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -148,7 +154,18 @@ def _profile(get: Any) -> Profile:
         password=password,
         token=token,
         timeout=(DEFAULT_TIMEOUT[0], _seconds(get("KAPTURE_TIMEOUT_SECONDS"))),
+        cm_id=_cm_id(get("KAPTURE_CM_ID")),
     )
+
+
+def _cm_id(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) <= 0:
+        raise SettingsError(
+            f"KAPTURE_CM_ID “{text}” must be your Kapture account id, a whole number above 0."
+        )
+    return int(text)
 
 
 def _seconds(text: str) -> float:

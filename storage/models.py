@@ -80,6 +80,10 @@ class Submission(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(300), default="")
+    # "Check in Kapture": when an unknown outcome was looked up, what was found, and the order id.
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    check_result: Mapped[str] = mapped_column(Text, default="")
+    checked_order_id: Mapped[str] = mapped_column(String(40), default="")
 
     __table_args__ = (
         Index("ix_submissions_created_at", "created_at"),

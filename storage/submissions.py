@@ -244,6 +244,17 @@ def per_day(session: Session, where: SubmissionFilter) -> list[tuple[date, str, 
     return [(_as_date(when), outcome, count) for when, outcome, count in session.execute(query)]
 
 
+def record_check(
+    session: Session, submission_id: int, *, checked_at: datetime, result: str, order_id: str
+) -> None:
+    """Record what a look-up in Kapture found for a submission."""
+    session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id)
+        .values(checked_at=checked_at, check_result=result, checked_order_id=order_id)
+    )
+
+
 def count_older_than(session: Session, cutoff: datetime) -> int:
     """How many submissions were created before the cut-off."""
     return (

@@ -1,0 +1,313 @@
+"""The submission log's parts: filters, the summary and chart, the table, one entry, export."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from kapture import snippets
+from kapture.jsontext import parse, pretty
+from services import log
+from services.compare import compare, parse_or_text
+from services.log import SubmissionFilter
+from services.submit import SOURCES, Context, Status
+from storage.models import Submission
+from ui import resources
+from ui.widgets import operator_named, plain
+
+OUTCOMES = (
+    "success", "rejected", "auth_failed", "http_error", "invalid_response", "network_error",
+    "timeout_unknown", "unknown", "pending", "invalid",
+)  # fmt: skip
+PER_PAGE = 50
+_UNKNOWN_HELP = (
+    "Nobody knows whether Kapture created this order: the answer never came (or could not be read). "
+    "Before sending it again, look it up in Kapture"
+)
+
+
+def filters() -> SubmissionFilter:
+    """The filter row: dates (the last 7 days by default), outcome, source, who, where, and search."""
+    today = datetime.now(UTC).date()
+    search, dates = st.columns([3, 2])
+    search.text_input(
+        "Search",
+        key="log.text",
+        placeholder="Customer name, phone, email, order id or Kapture's message",
+        persist_state="session",
+    )
+    chosen = dates.date_input(
+        "Dates",
+        value=(today - timedelta(days=6), today),
+        key="log.dates",
+        format="DD/MM/YYYY",
+        persist_state="session",
+    )
+    outcome, source, operator, profile = st.columns([2, 2, 1, 1])
+    outcome.multiselect("Outcome", OUTCOMES, key="log.outcomes", persist_state="session")
+    source.multiselect("Source", SOURCES, key="log.sources", persist_state="session")
+    operator.text_input("Operator", key="log.operator", persist_state="session")
+    profile.text_input("Kapture", key="log.profile", placeholder="e.g. Sandbox", persist_state="session")
+    start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) and chosen else (None, None)
+    state = st.session_state
+    return SubmissionFilter(
+        text=state.get("log.text", ""),
+        outcomes=tuple(state.get("log.outcomes", ())),
+        sources=tuple(state.get("log.sources", ())),
+        operator=str(state.get("log.operator") or "").strip(),
+        profile_name=str(state.get("log.profile") or "").strip(),
+        created_from=_midnight(start),
+        created_to=_midnight(end + timedelta(days=1)) if end else None,
+    )
+
+
+def overview(where: SubmissionFilter) -> None:
+    """Counts, success rate, durations, and a chart of submissions per day by outcome."""
+    journal = resources.journal()
+    summary = log.summary(journal, where)
+    total, rate, median, p95 = st.columns(4)
+    total.metric("Submissions", f"{summary.total:,}")
+    rate.metric("Success rate", f"{summary.success_rate:.0%}" if summary.success_rate is not None else "—")
+    median.metric("Median time", f"{summary.median_ms:.0f} ms" if summary.median_ms is not None else "—")
+    p95.metric("95th percentile", f"{summary.p95_ms:.0f} ms" if summary.p95_ms is not None else "—")
+    if summary.by_outcome:
+        counts = sorted(summary.by_outcome.items(), key=lambda item: -item[1])
+        st.caption(" · ".join(f"{outcome} {count:,}" for outcome, count in counts))
+        days = pd.DataFrame(log.per_day(journal, where), columns=["day", "outcome", "count"])
+        chart = days.pivot_table(index="day", columns="outcome", values="count", aggfunc="sum", fill_value=0)
+        st.bar_chart(chart, height=220, x_label="day (UTC)", y_label="submissions")
+
+
+def table(where: SubmissionFilter) -> Submission | None:
+    """Fifty entries a page, newest first; returns the one opened, if any."""
+    state = st.session_state
+    if state.get("log.filter") != repr(where):  # new filters: back to the first page
+        state["log.filter"], state["log.page"], state["log.open"] = repr(where), 1, None
+    number = int(state.get("log.page", 1))
+    found = log.page(resources.journal(), where, number, PER_PAGE)
+    if found.total == 0:
+        st.info("Nothing matches these filters.", icon=":material/search_off:")
+        return None
+    st.dataframe(
+        [
+            {
+                "#": row.id,
+                "when (UTC)": f"{row.created_at:%Y-%m-%d %H:%M:%S}",
+                "outcome": row.outcome,
+                "customer": row.customer_name,
+                "phone": row.phone,
+                "order id": row.order_id or row.checked_order_id,
+                "source": row.source,
+                "operator": row.operator,
+                "Kapture said": row.message or row.error,
+            }
+            for row in found.rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    back, where_at, forward, _ = st.columns([1, 2, 1, 3], vertical_alignment="center")
+    back.button("‹ Newer", key="log.newer", disabled=found.page <= 1, on_click=_turn, args=(-1,))
+    where_at.caption(f"Page {found.page} of {found.pages} · {found.total:,} entries")
+    forward.button("Older ›", key="log.older", disabled=found.page >= found.pages, on_click=_turn, args=(1,))
+    labels = {row.id: f"#{row.id} · {row.created_at:%d %b %H:%M} · {row.customer_name or '—'} · {row.outcome}"
+              for row in found.rows}  # fmt: skip
+    state.setdefault("log.open", None)
+    opened = st.selectbox(
+        "Open an entry",
+        [None, *labels],
+        format_func=lambda i: "—" if i is None else labels[i],
+        key="log.open",
+    )
+    return next((row for row in found.rows if row.id == opened), None) if opened else None
+
+
+def detail(row: Submission) -> None:
+    """One entry in full, and what can be done with it."""
+    with st.container(border=True):
+        st.subheader(f"Entry #{row.id}: {row.outcome}", anchor=False)
+        took = f"{row.duration_ms:.0f} ms" if row.duration_ms is not None else "—"
+        st.markdown(
+            f"**When** {row.created_at:%Y-%m-%d %H:%M:%S} UTC · **took** {took} · "
+            f"**by** {row.operator or '—'} · "
+            f"**from** {row.source} ({row.operation}) · **to** {row.profile_name}"
+            + (f" · **template** {row.template}" if row.template else "")
+            + (f" · **variant** {row.variant}" if row.variant else "")
+            + (f" · **run** `{row.run_id}`" if row.run_id else "")
+        )
+        ids = [(name, getattr(row, f"{name}_id")) for name in ("order", "customer", "enquiry", "contact")]
+        if any(value for _, value in ids):
+            st.markdown(" · ".join(f"**{name} id** `{value}`" for name, value in ids if value))
+        if row.message or row.error:
+            st.markdown(plain(f"Kapture said: “{row.message}”" if row.message else f"Detail: {row.error}"))
+        if row.outcome in log.UNKNOWN_OUTCOMES:
+            _unknown(row)
+        request, answer = st.columns(2)
+        with request:
+            st.markdown("**Request as sent**")
+            _json_or_text(row.request_body)
+        with answer:
+            st.markdown(f"**Answer** (HTTP {row.http_status or '—'})")
+            _json_or_text(row.response_body or "(no answer)")
+        _actions(row)
+
+
+def export_and_retention(where: SubmissionFilter) -> None:
+    """Download the filtered set; delete entries older than a number of days."""
+    journal = resources.journal()
+    with st.expander("Export these entries"):
+        st.caption(
+            "Every entry the filters match, not just this page. Cells that would be formulas are made safe."
+        )
+        csv_col, jsonl_col, _ = st.columns([1, 1, 2])
+        csv_col.download_button(
+            "CSV (Excel)",
+            data=lambda: _exported(journal, where, log.write_csv),
+            file_name="submissions.csv",
+            mime="text/csv",
+            key="log.export_csv",
+            on_click="ignore",
+        )
+        jsonl_col.download_button(
+            "JSON Lines",
+            data=lambda: _exported(journal, where, log.write_jsonl),
+            file_name="submissions.jsonl",
+            mime="application/x-ndjson",
+            key="log.export_jsonl",
+            on_click="ignore",
+        )
+    with st.expander("Delete old entries"):
+        days = st.number_input("Keep the last … days", min_value=1, value=365, step=1, key="log.keep_days")
+        older = log.count_older_than(journal, int(days))
+        if older == 0:
+            st.caption(f"No entry is older than {days} days.")
+            return
+        sure = st.checkbox(f"Yes, delete the {older:,} entries older than {days} days", key="log.sure")
+        if st.button(f"Delete {older:,} entries", key="log.delete", disabled=not sure, type="primary"):
+            gone = log.delete_older_than(journal, int(days))
+            st.session_state.pop("log.sure", None)
+            st.success(f"Deleted {gone:,} entries.")
+
+
+def _unknown(row: Submission) -> None:
+    profile = resources.active_profile()
+    if row.checked_at is not None:
+        st.info(
+            f"Checked in Kapture at {row.checked_at:%H:%M} UTC: {row.check_result}",
+            icon=":material/fact_check:",
+        )
+    if profile.cm_id is None:
+        st.warning(
+            f"{_UNKNOWN_HELP}. (Set KAPTURE_CM_ID to let Order Desk look it up.)", icon=":material/help:"
+        )
+        return
+    st.warning(f"{_UNKNOWN_HELP}: “Check in Kapture” asks the Pull Order API.", icon=":material/help:")
+    if st.button("Check in Kapture", key=f"log.check.{row.id}", icon=":material/travel_explore:"):
+        found = log.check_in_kapture(resources.journal(), resources.client(profile), profile.cm_id, row.id)
+        (st.success if found.found else st.warning if found.found is False else st.error)(found.summary)
+
+
+def _actions(row: Submission) -> None:
+    editor, update, curl, resend = st.columns(4)
+    if editor.button("Open in payload editor", key="log.to_editor", icon=":material/data_object:"):
+        value, problem = parse(row.request_body)
+        st.session_state["editor.text"] = row.request_body if problem else pretty(value)
+        st.switch_page("views/payload_editor.py")
+    order_id = row.order_id or row.checked_order_id
+    if update.button("Update this order", key="log.to_update", disabled=not order_id, icon=":material/edit:"):
+        st.session_state["update.open_order_id"] = order_id
+        st.switch_page("views/update_order.py")
+    show_curl = curl.toggle("Copy as curl", key="log.curl")
+    resend_clicked = resend.button("Send again", key="log.resend", icon=":material/replay:")
+    if show_curl:
+        st.code(snippets.curl(row.base_url, row.request_body), language="bash")
+    other = st.number_input("Compare with entry #", min_value=0, value=0, step=1, key="log.diff_with")
+    if other:
+        _diff(row, int(other))
+    confirm = st.session_state.pop("log.resend_confirm", False)
+    if (resend_clicked or confirm) and operator_named():
+        _resend(row, confirm=confirm)
+
+
+def _diff(row: Submission, other_id: int) -> None:
+    other = log.entry(resources.journal(), other_id)
+    if other is None:
+        st.error(f"There is no journal entry #{other_id}.")
+        return
+    for label, before, after in (
+        ("Request", row.request_body, other.request_body),
+        ("Answer", row.response_body, other.response_body),
+    ):
+        changes = compare(parse_or_text(before), parse_or_text(after))
+        st.markdown(
+            f"**{label}: #{row.id} → #{other.id}** — {len(changes) or 'no'} difference(s) (ids ignored)"
+        )
+        if changes:
+            st.dataframe(
+                [
+                    {
+                        "path": c.path or "(all)",
+                        "change": c.kind,
+                        "before": str(c.before),
+                        "after": str(c.after),
+                    }
+                    for c in changes
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _resend(row: Submission, *, confirm: bool) -> None:
+    operator = str(st.session_state.get("operator") or "").strip()
+    context = Context(source="replay", operator=operator, template=row.template, variant=row.variant)
+    done = resources.submitter().submit_text(row.request_body, context=context, confirm_duplicate=confirm)
+    if done.status is Status.DUPLICATE and done.earlier is not None:
+        st.warning(
+            f"Not sent: the same payload went to this Kapture at {done.earlier.created_at:%H:%M} UTC "
+            f"(entry #{done.earlier.id}, {done.earlier.outcome}). Send it again anyway?",
+            icon=":material/content_copy:",
+        )
+        st.button(
+            "Yes, send it again",
+            key="log.resend_yes",
+            on_click=lambda: st.session_state.update({"log.resend_confirm": True}),
+        )
+        return
+    sent = done.submission
+    st.success(
+        f"Sent again as entry #{sent.id}: {sent.outcome}"
+        + (f", order {sent.order_id}" if sent.order_id else "")
+    )
+
+
+def _json_or_text(text: str) -> None:
+    value, problem = parse(text)
+    if problem is None and isinstance(value, (dict, list)):
+        st.json(value, expanded=1)
+    else:
+        st.code(text, language=None, wrap_lines=True)
+
+
+def _exported(journal, where: SubmissionFilter, write) -> io.BufferedReader:  # type: ignore[no-untyped-def]
+    # Written to a temporary file row by row, so no export holds the whole table in memory.
+    spool = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - Streamlit reads and closes it
+    text = io.TextIOWrapper(spool, encoding="utf-8-sig" if write is log.write_csv else "utf-8", newline="")
+    write(journal, where, text)
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    return spool  # type: ignore[return-value]
+
+
+def _turn(step: int) -> None:
+    st.session_state["log.page"] = max(1, int(st.session_state.get("log.page", 1)) + step)
+    st.session_state["log.open"] = None
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None

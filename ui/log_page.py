@@ -6,6 +6,7 @@ import io
 import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -78,8 +79,19 @@ def overview(where: SubmissionFilter) -> None:
         counts = sorted(summary.by_outcome.items(), key=lambda item: -item[1])
         st.caption(" · ".join(f"{outcome} {count:,}" for outcome, count in counts))
         days = pd.DataFrame(log.per_day(journal, where), columns=["day", "outcome", "count"])
-        chart = days.pivot_table(index="day", columns="outcome", values="count", aggfunc="sum", fill_value=0)
-        st.bar_chart(chart, height=220, x_label="day (UTC)", y_label="submissions")
+        days["label"] = [f"{day:%a %d %b}" for day in days["day"]]
+        chart = (
+            alt.Chart(days)
+            .mark_bar()
+            .encode(
+                x=alt.X("label:N", sort=None, title="day (UTC)", axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("sum(count):Q", title="submissions"),
+                color=alt.Color("outcome:N", title="outcome"),
+                tooltip=["label", "outcome", "count"],
+            )
+            .properties(height=240)
+        )
+        st.altair_chart(chart, width="stretch")
 
 
 def table(where: SubmissionFilter) -> Submission | None:

@@ -8,6 +8,7 @@ from services import templates
 from services.compare import compare, parse_or_text
 from storage import submissions
 from ui import resources
+from ui.widgets import changes_table
 
 SOURCES = ("Paste", "Payload editor", "Template", "Journal entry")
 
@@ -53,19 +54,7 @@ def differences(before: str, after: str) -> None:
         )
         return
     st.subheader(f"{len(changes)} difference(s)", anchor=False)
-    st.dataframe(
-        [
-            {
-                "path": c.path or "(the whole value)",
-                "change": c.kind,
-                "before": _show(c.before),
-                "after": _show(c.after),
-            }
-            for c in changes
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    changes_table(changes)
 
 
 def _fill(ns: str, text: str) -> None:
@@ -82,7 +71,3 @@ def _fill_from_journal(ns: str) -> None:
         return
     part = state.get(f"compare.{ns}.part", "answer")
     _fill(ns, row.request_body if part == "request" else (row.response_body or row.error))
-
-
-def _show(value: object) -> str:
-    return "—" if value is None else str(value)

@@ -18,7 +18,7 @@ from services.log import SubmissionFilter
 from services.submit import SOURCES, Context, Status
 from storage.models import Submission
 from ui import resources
-from ui.widgets import operator_named, plain
+from ui.widgets import changes_table, operator_named, plain
 
 OUTCOMES = (
     "success", "rejected", "auth_failed", "http_error", "invalid_response", "network_error",
@@ -259,19 +259,7 @@ def _diff(row: Submission, other_id: int) -> None:
             f"**{label}: #{row.id} → #{other.id}** — {len(changes) or 'no'} difference(s) (ids ignored)"
         )
         if changes:
-            st.dataframe(
-                [
-                    {
-                        "path": c.path or "(all)",
-                        "change": c.kind,
-                        "before": str(c.before),
-                        "after": str(c.after),
-                    }
-                    for c in changes
-                ],
-                hide_index=True,
-                width="stretch",
-            )
+            changes_table(changes)
 
 
 def _resend(row: Submission, *, confirm: bool) -> None:

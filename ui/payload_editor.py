@@ -228,37 +228,37 @@ def _strip() -> None:
 
 def _save() -> None:
     state = st.session_state
-    try:
-        saved = templates.save(
-            resources.journal(),
-            state.get("editor.save_name", ""),
-            state.get(TEXT, ""),
+    _template_change(
+        lambda: templates.save(
+            resources.journal(), state.get("editor.save_name", ""), state.get(TEXT, ""),
             state.get("editor.save_description", ""),
-        )
-    except templates.TemplateError as exc:
-        state["editor.template_notice"] = ("error", str(exc))
-        return
-    state["editor.template"] = saved.name
-    state["editor.template_notice"] = ("ok", f"Saved as “{saved.name}”.")
+        ).name,
+        "Saved as “{}”.",
+    )  # fmt: skip
 
 
 def _rename(template: templates.TemplateView) -> None:
-    state = st.session_state
-    try:
-        renamed = templates.rename(resources.journal(), template, state.get("editor.save_name", ""))
-    except templates.TemplateError as exc:
-        state["editor.template_notice"] = ("error", str(exc))
-        return
-    state["editor.template"] = renamed.name
-    state["editor.template_notice"] = ("ok", f"Renamed to “{renamed.name}”.")
+    new_name = st.session_state.get("editor.save_name", "")
+    _template_change(
+        lambda: templates.rename(resources.journal(), template, new_name).name, "Renamed to “{}”."
+    )
 
 
 def _delete(template: templates.TemplateView) -> None:
+    def delete() -> str:
+        templates.delete(resources.journal(), template)
+        return templates.BUILT_IN
+
+    _template_change(delete, f"Deleted “{template.name}”.")
+
+
+def _template_change(change, done: str) -> None:  # type: ignore[no-untyped-def]
+    """Run a template change; select the template it leaves selected, and say how it went."""
     state = st.session_state
     try:
-        templates.delete(resources.journal(), template)
+        selected = change()
     except templates.TemplateError as exc:
         state["editor.template_notice"] = ("error", str(exc))
         return
-    state["editor.template"] = templates.BUILT_IN
-    state["editor.template_notice"] = ("ok", f"Deleted “{template.name}”.")
+    state["editor.template"] = selected
+    state["editor.template_notice"] = ("ok", done.format(selected))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services.compare import Change
 from services.settings import Profile
 
 
@@ -34,3 +35,20 @@ def operator_named() -> bool:
         icon=":material/badge:",
     )
     return False
+
+
+def changes_table(changes: list[Change]) -> None:
+    """Differences by JSON path, one a row."""
+    st.dataframe(
+        [
+            {
+                "path": change.path or "(the whole value)",
+                "change": change.kind,
+                "before": "—" if change.before is None else str(change.before),
+                "after": "—" if change.after is None else str(change.after),
+            }
+            for change in changes
+        ],
+        hide_index=True,
+        width="stretch",
+    )

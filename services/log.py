@@ -41,6 +41,12 @@ def summary(journal: Journal, where: SubmissionFilter) -> Summary:
         return submissions.summary(session, where)
 
 
+def overview(journal: Journal, where: SubmissionFilter) -> tuple[Summary, list[tuple[date, str, int]]]:
+    """The summary and the per-day counts, in one go (what the log page shows above its table)."""
+    with journal.sessions() as session:
+        return submissions.overview(session, where)
+
+
 def per_day(journal: Journal, where: SubmissionFilter) -> list[tuple[date, str, int]]:
     """Submissions per day and outcome, for the chart."""
     with journal.sessions() as session:

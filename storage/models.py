@@ -86,7 +86,7 @@ class Submission(Base):
     checked_order_id: Mapped[str] = mapped_column(String(40), default="")
 
     __table_args__ = (
-        Index("ix_submissions_created_at", "created_at"),
+        Index("ix_submissions_created_at_outcome_duration", "created_at", "outcome", "duration_ms"),
         Index("ix_submissions_outcome_created_at", "outcome", "created_at"),
         Index("ix_submissions_phone_key_created_at", "phone_key", "created_at"),
         Index("ix_submissions_email_created_at", "email", "created_at"),

@@ -69,7 +69,7 @@ def filters() -> SubmissionFilter:
 def overview(where: SubmissionFilter) -> None:
     """Counts, success rate, durations, and a chart of submissions per day by outcome."""
     journal = resources.journal()
-    summary = log.summary(journal, where)
+    summary, per_day = log.overview(journal, where)
     total, rate, median, p95 = st.columns(4)
     total.metric("Submissions", f"{summary.total:,}")
     rate.metric("Success rate", f"{summary.success_rate:.0%}" if summary.success_rate is not None else "—")
@@ -78,7 +78,7 @@ def overview(where: SubmissionFilter) -> None:
     if summary.by_outcome:
         counts = sorted(summary.by_outcome.items(), key=lambda item: -item[1])
         st.caption(" · ".join(f"{outcome} {count:,}" for outcome, count in counts))
-        days = pd.DataFrame(log.per_day(journal, where), columns=["day", "outcome", "count"])
+        days = pd.DataFrame(per_day, columns=["day", "outcome", "count"])
         days["label"] = [f"{day:%a %d %b}" for day in days["day"]]
         chart = (
             alt.Chart(days)

@@ -107,27 +107,26 @@ def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submis
     if row is None:
         return CheckResult(None, f"There is no journal entry #{submission_id}.")
     day = row.created_at.astimezone(UTC).date().isoformat()
-    by = {"orderIds": row.order_id} if row.order_id else {"phone": row.phone} if row.phone else {}
-    if not by:
+    if row.order_id:  # an order id names one order, whenever it was made: no day to narrow by
+        by: dict[str, str] = {"orderIds": row.order_id}
+    elif row.phone:  # a phone has many orders: the ones made the day of this entry
+        by = {"phone": row.phone, "createStartDate": day, "createEndDate": day}
+    else:
         return CheckResult(None, "This entry has neither a phone nor an order id to look up.")
     try:
-        result = client.pull_orders(cm_id, **by, createStartDate=day, createEndDate=day)
+        result = client.pull_orders(cm_id, **by)
     except PayloadInvalid as exc:
         return CheckResult(None, f"Could not ask Kapture: {exc}")
     if not result.ok:
         return CheckResult(None, f"Could not check: {result.explanation}")
     orders = found_orders(result.data)
-    what = "order id " + row.order_id if row.order_id else "phone " + row.phone
+    what = f"order id {row.order_id}" if row.order_id else f"phone {row.phone} on {day}"
     if orders:
         listed = ", ".join(f"{o.get('order_id')} ({o.get('customer_name', '')})".strip() for o in orders[:5])
         first = str(orders[0].get("order_id", ""))
-        checked = CheckResult(
-            True, f"Kapture has {len(orders)} order(s) for {what} on {day}: {listed}.", first
-        )
+        checked = CheckResult(True, f"Kapture has {len(orders)} order(s) for {what}: {listed}.", first)
     else:
-        checked = CheckResult(
-            False, f"Kapture has no order for {what} on {day}: it was most likely not created."
-        )
+        checked = CheckResult(False, f"Kapture has no order for {what}: it was most likely not created.")
     with journal.sessions.begin() as session:
         submissions.record_check(
             session,

@@ -137,7 +137,7 @@ class Submitter:
             first = self._first_with_token(token)
             if first is not None:
                 return Submitted(Status.REPEAT, submission=first)
-        digest = payload_hash(operation, body, data)
+        digest = payload_hash(body, data)
         if not confirm_duplicate:
             earlier = self._recent_possible_order(digest)
             if earlier is not None:
@@ -187,7 +187,7 @@ class Submitter:
         with self._journal.sessions.begin() as session:
             submission_id = submissions.begin(
                 session,
-                **self._row(body, data, operation, context, payload_hash(operation, body, data)),
+                **self._row(body, data, operation, context, payload_hash(body, data)),
                 outcome=INVALID,
                 finished_at=now,
                 message=" ".join(p.message for p in problems),
@@ -230,12 +230,16 @@ class Submitter:
         }
 
 
-def payload_hash(operation: str, body: str, data: Any) -> str:
-    """The same payload hashes the same however it was spaced or its keys ordered."""
+def payload_hash(body: str, data: Any) -> str:
+    """The same request hashes the same however it was spaced or its keys ordered.
+
+    Whichever page sent it (form, editor, replay), one body to the add-update endpoint is one
+    request: an update differs from an add by its own ``order_info`` fields.
+    """
     canonical = (
         body if data is None else json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     )
-    return hashlib.sha256(f"{operation}\n{canonical}".encode()).hexdigest()
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def result_of(submission: Submission) -> KaptureResult | None:

@@ -293,6 +293,9 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+_PHONE_PUNCTUATION = " +-().\u00a0"  # how people write phones: +91 (98450) 12345, 98450.12345
+
+
 def _text_condition(text: str) -> ColumnElement[bool] | None:
     text = text.strip()
     if not text:
@@ -300,7 +303,7 @@ def _text_condition(text: str) -> ColumnElement[bool] | None:
     if "@" in text:
         return Submission.email == text.lower()
     digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and len(digits) == len(text.replace(" ", "").replace("-", "").replace("+", "")):
+    if digits and all(ch.isdigit() or ch in _PHONE_PUNCTUATION for ch in text):
         matches = [Submission.order_id == digits]
         if len(digits) >= 7:
             matches.append(Submission.phone_key == phone_key(digits))

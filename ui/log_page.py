@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -192,17 +193,25 @@ def export_and_retention(where: SubmissionFilter) -> None:
             key="log.export_jsonl",
             on_click="ignore",
         )
-    with st.expander("Delete old entries"):
+    with st.expander("Delete old entries", expanded="log.deleted" in st.session_state):
+        done = st.session_state.pop("log.deleted", None)
+        if done is not None:
+            st.success(f"Deleted {done:,} {'entry' if done == 1 else 'entries'}.")
         days = st.number_input("Keep the last … days", min_value=1, value=365, step=1, key="log.keep_days")
         older = log.count_older_than(journal, int(days))
         if older == 0:
             st.caption(f"No entry is older than {days} days.")
             return
-        sure = st.checkbox(f"Yes, delete the {older:,} entries older than {days} days", key="log.sure")
-        if st.button(f"Delete {older:,} entries", key="log.delete", disabled=not sure, type="primary"):
-            gone = log.delete_older_than(journal, int(days))
-            st.session_state.pop("log.sure", None)
-            st.success(f"Deleted {gone:,} entries.")
+        entries = "entry" if older == 1 else "entries"
+        sure = st.checkbox(f"Yes, delete the {older:,} {entries} older than {days} days", key="log.sure")
+        st.button(
+            f"Delete {older:,} {entries}",
+            key="log.delete",
+            disabled=not sure,
+            type="primary",
+            on_click=_delete_old,
+            args=(int(days),),
+        )
 
 
 def _unknown(row: Submission) -> None:
@@ -294,14 +303,22 @@ def _json_or_text(text: str) -> None:
 
 
 def _exported(journal, where: SubmissionFilter, write) -> io.BufferedReader:  # type: ignore[no-untyped-def]
-    # Written to a temporary file row by row, so no export holds the whole table in memory.
-    spool = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - Streamlit reads and closes it
-    text = io.TextIOWrapper(spool, encoding="utf-8-sig" if write is log.write_csv else "utf-8", newline="")
-    write(journal, where, text)
-    text.flush()
-    text.detach()
-    spool.seek(0)
-    return spool  # type: ignore[return-value]
+    # Written to a temporary file row by row, so no export holds the whole table in memory, and
+    # handed over as a reader (the kind of file Streamlit takes); the name is gone at once.
+    encoding = "utf-8-sig" if write is log.write_csv else "utf-8"  # Excel reads UTF-8 with the mark
+    with tempfile.NamedTemporaryFile(
+        "w", encoding=encoding, newline="", delete=False, suffix=".export"
+    ) as out:
+        write(journal, where, out)
+    reader = open(out.name, "rb")  # noqa: SIM115 - Streamlit reads and closes it
+    os.unlink(out.name)
+    return reader
+
+
+def _delete_old(days: int) -> None:
+    # In a callback, before the tick box is drawn again: the next deletion needs a fresh tick.
+    st.session_state["log.deleted"] = log.delete_older_than(resources.journal(), days)
+    st.session_state["log.sure"] = False
 
 
 def _turn(step: int) -> None:

@@ -1,0 +1,624 @@
+"""The submission log page as Streamlit runs it (AppTest), over a seeded journal and a real sandbox."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shlex
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from kapture import KaptureClient, OrderPayload, basic_token
+from kapture.client import ADD_UPDATE_PATH
+from kapture.sandbox import Sandbox
+from services import log
+from services.journal import Journal, open_journal
+from services.settings import load_settings
+from services.submit import Context, Submitter
+from storage.models import Submission
+from storage.submissions import SubmissionFilter
+from tests.test_log import add
+from tests.test_order_pages import APP, app_env, texts  # noqa: F401 - autouse
+from tests.test_qa_pages import EDITOR, all_element_text
+
+LOG = "views/log.py"
+OUTCOMES = ("success",) * 7 + ("rejected", "http_error", "timeout_unknown")
+SOURCES = ("form", "form", "editor", "suite", "form", "replay")
+OPERATORS = ("Meera", "Arjun", "Asha")
+SHARED_PHONE = "+91 98450-12345"
+SHARED_PHONE_ROWS = (5, 40, 77)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """One seeded row, as the test knows it."""
+
+    id: int
+    created_at: datetime
+    outcome: str
+    source: str
+    operator: str
+    phone: str
+    order_id: str
+
+
+@pytest.fixture
+def app_journal() -> Iterator[Journal]:
+    """The journal the app opens in this test (the database app_env points it at)."""
+    opened = open_journal(os.environ["KAPTURE_DATABASE_URL"], pending_grace=timedelta(minutes=5))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def seeded(app_journal: Journal) -> dict[str, list[Seeded]]:
+    """120 rows over the last three days, newest first; and four older ones outside the default week."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    recent: list[Seeded] = []
+    for n in reversed(range(120)):  # oldest first, so ids grow with time
+        created = now - timedelta(minutes=36 * n)
+        outcome, source, operator = OUTCOMES[n % 10], SOURCES[n % 6], OPERATORS[n % 3]
+        phone = SHARED_PHONE if n in SHARED_PHONE_ROWS else f"+91 90000 {n:05d}"
+        order_id = str(23_000_000 + n) if outcome == "success" else ""
+        submission_id = add(
+            app_journal,
+            created_at=created,
+            outcome=outcome,
+            source=source,
+            operator=operator,
+            customer_name=f"Customer {n:03d}",
+            phone=phone,
+            email=f"buyer{n}@example.com",
+            order_id=order_id,
+            message="Order Added successfully !" if outcome == "success" else f"Problem {n}",
+            duration_ms=100.0 + n,
+        )
+        recent.append(Seeded(submission_id, created, outcome, source, operator, phone, order_id))
+    older = []
+    for days in (500, 400, 20, 10):
+        created = now - timedelta(days=days)
+        submission_id = add(app_journal, created_at=created, customer_name=f"Old {days}", phone="9111111111")
+        older.append(Seeded(submission_id, created, "success", "form", "Meera", "9111111111", ""))
+    newest_first = sorted(recent, key=lambda row: (row.created_at, row.id), reverse=True)
+    return {"recent": newest_first, "older": older}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def open_log(operator: str = "Meera") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)  # some actions talk to the sandbox
+    at.run()
+    at.switch_page(LOG)
+    at.run()
+    if operator:
+        at.text_input(key="operator").input(operator).run()
+    assert not at.exception, failures(at)
+    return at
+
+
+def failures(at: AppTest) -> str:
+    return "\n".join(f"{e.message}\n" + "\n".join(e.stack_trace) for e in at.exception)
+
+
+def metric(at: AppTest, label: str) -> str:
+    (found,) = [m for m in at.metric if m.label == label]
+    return str(found.value)
+
+
+def table_ids(at: AppTest) -> list[int]:
+    return [int(i) for i in at.dataframe[0].value["#"]]
+
+
+def page_caption(at: AppTest) -> str:
+    (found,) = [c.value for c in at.caption if str(c.value).startswith("Page ")]
+    return str(found)
+
+
+def shows(at: AppTest, expected: list[Seeded]) -> None:
+    """The metric counts exactly these rows and the table's first page lists them, newest first."""
+    assert not at.exception
+    assert metric(at, "Submissions") == f"{len(expected):,}"
+    assert table_ids(at) == [row.id for row in expected][:50]
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, failures(at)
+    return at
+
+
+def open_entry(at: AppTest, submission_id: int) -> AppTest:
+    at.selectbox(key="log.open").select(submission_id).run()
+    assert not at.exception
+    return at
+
+
+def rows_in(journal: Journal) -> list[Submission]:
+    return log.page(journal, SubmissionFilter(), 1, per_page=10_000).rows
+
+
+def app_submitter(journal: Journal) -> Iterator[Submitter]:
+    profile = load_settings(os.environ).profile
+    with KaptureClient(**profile.client_options()) as client:
+        yield Submitter(journal, client, profile)
+
+
+@pytest.fixture
+def sender(app_journal: Journal) -> Iterator[Submitter]:
+    """A submitter to this test's sandbox, writing to the app's journal, as the app would."""
+    yield from app_submitter(app_journal)
+
+
+# --- the default view, paging --------------------------------------------------------------------
+
+
+def test_the_default_view_is_the_last_seven_days_fifty_a_page(seeded: dict[str, list[Seeded]]) -> None:
+    recent = seeded["recent"]
+    at = open_log()
+
+    shows(at, recent)
+    assert page_caption(at) == "Page 1 of 3 · 120 entries"
+    assert at.button(key="log.newer").disabled
+    old_ids = {row.id for row in seeded["older"]}
+    assert not old_ids & set(table_ids(at))
+
+    click(at, "log.older")
+    assert table_ids(at) == [row.id for row in recent[50:100]]
+    assert page_caption(at) == "Page 2 of 3 · 120 entries"
+    click(at, "log.older")
+    assert table_ids(at) == [row.id for row in recent[100:]]
+    assert page_caption(at) == "Page 3 of 3 · 120 entries"
+    assert at.button(key="log.older").disabled
+    click(at, "log.newer")
+    assert table_ids(at) == [row.id for row in recent[50:100]]
+    assert metric(at, "Submissions") == "120"
+
+
+def test_the_summary_metrics_match_the_rows(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    successes = sum(row.outcome == "success" for row in seeded["recent"])
+    assert metric(at, "Success rate") == f"{successes / 120:.0%}"
+    # Durations 100 + n ms for n = 0..119: the median is 159.5, the 95th percentile 213.05.
+    assert metric(at, "Median time") == "160 ms"
+    assert metric(at, "95th percentile") == "213 ms"
+
+
+def test_the_chart_is_drawn_when_there_are_rows_and_not_otherwise(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    assert len(at.get("vega_lite_chart")) == 1
+    at.text_input(key="log.text").input("no such customer anywhere").run()
+    assert not at.exception
+    assert metric(at, "Submissions") == "0"
+    assert "Nothing matches these filters." in texts(at)
+    assert len(at.get("vega_lite_chart")) == 0
+    assert len(at.dataframe) == 0
+
+
+# --- filters --------------------------------------------------------------------------------------
+
+
+def test_the_outcome_filter(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    at.multiselect(key="log.outcomes").select("rejected").run()
+    shows(at, [row for row in seeded["recent"] if row.outcome == "rejected"])
+    at.multiselect(key="log.outcomes").select("http_error").run()
+    shows(at, [row for row in seeded["recent"] if row.outcome in ("rejected", "http_error")])
+    assert metric(at, "Success rate") == "0%"
+
+
+def test_the_source_filter(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    at.multiselect(key="log.sources").select("editor").run()
+    shows(at, [row for row in seeded["recent"] if row.source == "editor"])
+    at.multiselect(key="log.sources").select("replay").run()
+    shows(at, [row for row in seeded["recent"] if row.source in ("editor", "replay")])
+
+
+def test_the_operator_filter(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    at.text_input(key="log.operator").input("Arjun").run()
+    shows(at, [row for row in seeded["recent"] if row.operator == "Arjun"])
+
+
+def test_the_search_box_finds_a_phone_in_another_format(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    at.text_input(key="log.text").input("+919845012345").run()
+    expected = [row for row in seeded["recent"] if row.phone == SHARED_PHONE]
+    assert len(expected) == len(SHARED_PHONE_ROWS)
+    shows(at, expected)
+
+
+def test_the_search_box_finds_an_order_id(seeded: dict[str, list[Seeded]]) -> None:
+    wanted = next(row for row in seeded["recent"] if row.order_id == "23000010")
+    at = open_log()
+    at.text_input(key="log.text").input("23000010").run()
+    shows(at, [wanted])
+
+
+def test_filters_combine(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    at.multiselect(key="log.outcomes").select("success").run()
+    at.text_input(key="log.operator").input("Meera").run()
+    at.multiselect(key="log.sources").select("form").run()
+    expected = [
+        r for r in seeded["recent"] if (r.outcome, r.operator, r.source) == ("success", "Meera", "form")
+    ]
+    assert expected
+    shows(at, expected)
+
+
+def test_changing_a_filter_goes_back_to_page_one(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    click(at, "log.older")
+    click(at, "log.older")
+    assert page_caption(at).startswith("Page 3 of 3")
+    at.multiselect(key="log.outcomes").select("success").run()
+    expected = [row for row in seeded["recent"] if row.outcome == "success"]
+    assert page_caption(at) == f"Page 1 of 2 · {len(expected)} entries"
+    shows(at, expected)
+
+
+def test_the_dates_widen_the_window_to_older_entries(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    today = datetime.now(UTC).date()
+    at.date_input(key="log.dates").set_value((today - timedelta(days=30), today)).run()
+    assert not at.exception
+    in_month = [row for row in seeded["older"] if row.created_at.date() >= today - timedelta(days=30)]
+    assert metric(at, "Submissions") == f"{120 + len(in_month)}"
+
+
+# --- one entry ------------------------------------------------------------------------------------
+
+
+def test_an_opened_entry_shows_request_answer_and_ids(seeded: dict[str, list[Seeded]]) -> None:
+    wanted = next(row for row in seeded["recent"] if row.order_id == "23000010")
+    at = open_entry(open_log(), wanted.id)
+
+    assert at.subheader[0].value == f"Entry #{wanted.id}: success"
+    shown = texts(at)
+    assert "**order id** `23000010`" in shown
+    assert "Kapture said: “Order Added successfully !”" in shown
+    request, answer = (json.loads(element.value) for element in at.json)
+    assert request["customer_info"]["customer_name"] == "Customer 010"
+    assert request["customer_info"]["phone"] == wanted.phone
+    assert answer == {"status": "success", "message": "Order Added successfully !"}
+
+
+def test_open_in_payload_editor_hands_over_the_request(app_journal: Journal, seeded: dict) -> None:
+    body = {"customer_info": {"customer_name": "D'Souza Traders", "phone": "9845000001"}, "order_info": {}}
+    entry = add(app_journal, request_body=json.dumps(body, separators=(",", ":")), customer_name="D'Souza")
+    at = open_entry(open_log(), entry)
+
+    click(at, "log.to_editor")
+    assert json.loads(at.session_state["editor.text"]) == body
+    at.switch_page(EDITOR)  # AppTest reruns the page it was told, not the one the app switched to
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Payload editor"
+    assert json.loads(at.text_area(key="editor.text").value) == body
+
+
+def test_update_this_order_hands_the_order_id_to_the_update_page(seeded: dict[str, list[Seeded]]) -> None:
+    wanted = next(row for row in seeded["recent"] if row.order_id == "23000010")
+    at = open_entry(open_log(), wanted.id)
+
+    click(at, "log.to_update")
+    assert at.title[0].value == "Update order"
+    assert at.text_input(key="update.lookup").value == "23000010"
+
+
+def test_update_is_offered_only_for_an_entry_with_an_order_id(seeded: dict[str, list[Seeded]]) -> None:
+    rejected = next(row for row in seeded["recent"] if row.outcome == "rejected")
+    at = open_entry(open_log(), rejected.id)
+    assert at.button(key="log.to_update").disabled
+
+
+def test_copy_as_curl_shows_url_and_body_and_no_credential(app_journal: Journal, seeded: dict) -> None:
+    body = '{"customer_info":{"customer_name":"D\'Souza Traders","phone":"9845000001"}}'
+    entry = add(app_journal, request_body=body, base_url="https://acme.kapturecrm.com")
+    at = open_entry(open_log(), entry)
+    assert not [c for c in at.code if "curl" in str(c.value)]
+
+    at.toggle(key="log.curl").set_value(True).run()
+    assert not at.exception
+    (command,) = [str(c.value) for c in at.code if "curl" in str(c.value)]
+    assert f"'https://acme.kapturecrm.com{ADD_UPDATE_PATH}'" in command
+    words = shlex.split(command.replace("\\\n", " "), comments=True)
+    assert words[words.index("--data-raw") + 1] == body
+    secret = basic_token("demo", "sandbox")
+    assert secret not in command
+    assert "$KAPTURE_TOKEN" in command
+    assert secret not in all_element_text(at)
+
+
+def test_compare_with_another_entry_lists_the_differences(app_journal: Journal, seeded: dict) -> None:
+    first = add(app_journal, request_body='{"customer_info":{"customer_name":"Asha","phone":"9845000001"}}')
+    second = add(app_journal, request_body='{"customer_info":{"customer_name":"Ravi","phone":"9845000001"}}')
+    at = open_entry(open_log(), first)
+
+    at.number_input(key="log.diff_with").set_value(second).run()
+    assert not at.exception
+    shown = texts(at)
+    assert f"**Request: #{first} → #{second}** — 1 difference(s) (ids ignored)" in shown
+    assert f"**Answer: #{first} → #{second}** — no difference(s) (ids ignored)" in shown
+    differences = at.dataframe[1].value
+    assert list(differences["path"]) == ["customer_info.customer_name"]
+    assert (differences["before"][0], differences["after"][0]) == ("Asha", "Ravi")
+
+    at.number_input(key="log.diff_with").set_value(999_999).run()
+    assert not at.exception, failures(at)
+    assert "There is no journal entry #999999." in texts(at)
+
+
+# --- send again -----------------------------------------------------------------------------------
+
+
+def test_send_again_sends_an_old_entry_at_once(app_journal: Journal, sandbox: Sandbox) -> None:
+    body = {"customer_info": {"customer_name": "Asha Traders", "phone": "9845000001"}, "order_info": {}}
+    text = json.dumps(body)
+    entry = add(app_journal, request_body=text, created_at=datetime.now(UTC) - timedelta(days=2))
+    at = open_entry(open_log(), entry)
+
+    click(at, "log.resend")
+
+    assert [request.body.decode() for request in sandbox.state.requests] == [text]
+    (stored,) = sandbox.state.orders()
+    assert f"order {stored.order_id}" in texts(at)
+    assert "Sent again as entry #" in texts(at)
+    again = next(row for row in rows_in(app_journal) if row.id != entry)
+    assert (again.source, again.operator, again.order_id) == ("replay", "Meera", str(stored.order_id))
+
+
+def test_send_again_asks_first_after_a_recent_success_from_the_editor(
+    app_journal: Journal, sender: Submitter, sandbox: Sandbox, order: OrderPayload
+) -> None:
+    text = json.dumps(order.to_payload(), indent=2)
+    first = sender.submit_text(text, context=Context(source="editor", operator="Meera")).submission
+    assert first is not None and first.outcome == "success"
+    at = open_entry(open_log(), first.id)
+
+    click(at, "log.resend")
+    assert "Not sent: the same payload went to this Kapture" in texts(at)
+    assert f"(entry #{first.id}, success)" in texts(at)
+    assert len(sandbox.state.requests) == 1
+
+    click(at, "log.resend_yes")
+    assert len(sandbox.state.requests) == 2
+    assert sandbox.state.requests[1].body.decode() == text
+    assert len(sandbox.state.orders()) == 2
+    assert "Sent again as entry #" in texts(at)
+
+
+def test_send_again_asks_first_after_a_recent_success_from_the_order_form(
+    app_journal: Journal, sender: Submitter, sandbox: Sandbox, order: OrderPayload
+) -> None:
+    first = sender.submit(order, context=Context(source="form", operator="Meera")).submission
+    assert first is not None and first.outcome == "success"
+    at = open_entry(open_log(), first.id)
+
+    click(at, "log.resend")
+
+    assert len(sandbox.state.orders()) == 1, "sent again at once: a second order, without asking"
+    assert "Not sent: the same payload went to this Kapture" in texts(at)
+
+
+def test_send_again_needs_a_name(app_journal: Journal, sandbox: Sandbox) -> None:
+    entry = add(app_journal, request_body='{"customer_info":{"customer_name":"Asha"}}')
+    at = open_entry(open_log(operator=""), entry)
+    click(at, "log.resend")
+    assert "Enter your name in **Your name** on the left first" in texts(at)
+    assert len(sandbox.state.requests) == 0
+
+
+# --- unknown outcomes: check in Kapture -----------------------------------------------------------
+
+
+def mark_unknown(journal: Journal, submission_id: int) -> None:
+    with journal.sessions.begin() as session:
+        session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(
+                outcome="unknown",
+                order_id="",
+                customer_id="",
+                enquiry_id="",
+                contact_id="",
+                response_body="",
+                message="",
+                http_status=None,
+            )
+        )
+
+
+def test_an_unknown_entry_can_be_checked_in_kapture(
+    app_journal: Journal,
+    sender: Submitter,
+    sandbox: Sandbox,
+    order: OrderPayload,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KAPTURE_CM_ID", "1")
+    first = sender.submit(order, context=Context(operator="Meera")).submission
+    assert first is not None
+    (stored,) = sandbox.state.orders()
+    mark_unknown(app_journal, first.id)
+    at = open_entry(open_log(), first.id)
+    assert "Nobody knows whether Kapture created this order" in texts(at)
+
+    click(at, f"log.check.{first.id}")
+
+    (found,) = at.success
+    assert str(stored.order_id) in found.value
+    checked = log.entry(app_journal, first.id)
+    assert checked is not None and checked.checked_at is not None
+    assert checked.checked_order_id == str(stored.order_id)
+    at.run()
+    assert not at.exception, failures(at)
+    assert f"{checked.checked_at:%H:%M} UTC: {checked.check_result}" in texts(at)
+    assert str(stored.order_id) in at.dataframe[0].value["order id"].tolist()
+    assert len(sandbox.state.orders()) == 1  # a look-up, never a send
+
+
+def test_the_built_in_sandbox_can_check_an_unknown_entry(
+    app_journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("KAPTURE_BASE_URL", "KAPTURE_USERNAME", "KAPTURE_PASSWORD", "KAPTURE_CM_ID"):
+        monkeypatch.delenv(name, raising=False)
+    entry = add(
+        app_journal, outcome="unknown", phone="+91 97777 12321", message="", created_at=datetime.now(UTC)
+    )
+    at = open_entry(open_log(), entry)
+    assert "Nobody knows whether Kapture created this order" in texts(at)
+
+    click(at, f"log.check.{entry}")
+
+    (found,) = at.warning[-1:]
+    assert "most likely not created" in found.value
+    checked = log.entry(app_journal, entry)
+    assert checked is not None and checked.checked_at is not None
+    assert "most likely not created" in checked.check_result
+
+
+def test_without_an_account_id_an_unknown_entry_says_how_to_enable_the_check(
+    app_journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KAPTURE_CM_ID", raising=False)
+    entry = add(app_journal, outcome="timeout_unknown", message="", created_at=datetime.now(UTC))
+    at = open_entry(open_log(), entry)
+    assert "Nobody knows whether Kapture created this order" in texts(at)
+    assert "KAPTURE_CM_ID" in texts(at)
+    assert not [b for b in at.button if str(b.key).startswith("log.check.")]
+
+
+def test_a_check_that_cannot_reach_kapture_says_so(
+    app_journal: Journal, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAPTURE_CM_ID", "1")
+    entry = add(app_journal, outcome="unknown", message="", created_at=datetime.now(UTC))
+    at = open_entry(open_log(), entry)
+    sandbox.set_faults(mode="drop_connection")
+    click(at, f"log.check.{entry}")
+    assert any("Could not check" in str(e.value) for e in at.error)
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """What each download button of the last run gives when clicked, by file name.
+
+    Streamlit runs a download's callable only when the button is clicked; this calls it the way
+    Streamlit's server does (``execute_deferred``) and reads back the file the browser would get.
+    """
+    found: dict[str, Callable[[], bytes]] = {}
+    original = MediaFileManager.add_deferred
+
+    def recording(manager: MediaFileManager, *args: Any, **kwargs: Any) -> str:
+        file_id = original(manager, *args, **kwargs)
+        file_name = kwargs.get("file_name", args[3] if len(args) > 3 else None)
+
+        def click() -> bytes:
+            url = manager.execute_deferred(file_id)
+            stored = manager.read_file(url.rsplit("/", 1)[1].split(".")[0])
+            assert stored is not None
+            return stored.content
+
+        found[str(file_name)] = click
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return found
+
+
+def test_the_downloads_hold_every_filtered_entry_not_just_the_page(
+    seeded: dict[str, list[Seeded]], downloads: dict[str, Callable[[], bytes]]
+) -> None:
+    at = open_log()
+    at.multiselect(key="log.sources").select("form").run()
+    assert not at.exception, failures(at)
+    expected = [row.id for row in seeded["recent"] if row.source == "form"]
+    assert len(expected) > 50
+
+    csv_bytes = downloads["submissions.csv"]()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the BOM
+    header, *lines = csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"), newline=""))
+    assert header == list(log.EXPORT_COLUMNS)
+    assert [int(line[0]) for line in lines] == expected
+
+    objects = [json.loads(line) for line in downloads["submissions.jsonl"]().decode().splitlines()]
+    assert [obj["id"] for obj in objects] == expected
+
+
+# --- retention ------------------------------------------------------------------------------------
+
+
+def retention_label(at: AppTest) -> str:
+    (sure,) = [c for c in at.checkbox if c.key == "log.sure"]
+    return str(sure.label)
+
+
+def test_old_entries_are_deleted_only_after_the_tick(
+    app_journal: Journal, seeded: dict[str, list[Seeded]]
+) -> None:
+    before = {row.id for row in rows_in(app_journal)}
+    at = open_log()
+    assert retention_label(at) == "Yes, delete the 2 entries older than 365 days"
+
+    at.number_input(key="log.keep_days").set_value(15).run()
+    assert not at.exception, failures(at)
+    assert retention_label(at) == "Yes, delete the 3 entries older than 15 days"
+    assert at.button(key="log.delete").disabled
+    at.run()
+    assert not at.exception, failures(at)
+    assert {row.id for row in rows_in(app_journal)} == before
+
+    at.checkbox(key="log.sure").check().run()
+    assert not at.exception, failures(at)
+    assert not at.button(key="log.delete").disabled
+    assert {row.id for row in rows_in(app_journal)} == before
+    click(at, "log.delete")
+
+    assert "Deleted 3 entries." in texts(at)
+    gone = {row.id for row in seeded["older"] if row.created_at < datetime.now(UTC) - timedelta(days=15)}
+    assert len(gone) == 3
+    assert {row.id for row in rows_in(app_journal)} == before - gone
+
+
+def test_after_a_deletion_the_next_one_needs_a_fresh_tick(
+    app_journal: Journal, seeded: dict[str, list[Seeded]]
+) -> None:
+    at = open_log()
+    at.number_input(key="log.keep_days").set_value(15).run()
+    assert not at.exception, failures(at)
+    at.checkbox(key="log.sure").check().run()
+    assert not at.exception, failures(at)
+    click(at, "log.delete")
+    left = {row.id for row in rows_in(app_journal)}
+
+    at.number_input(key="log.keep_days").set_value(5).run()  # the 10-day-old entry is now "old"
+
+    assert not at.exception, failures(at)
+    assert retention_label(at).startswith("Yes, delete the 1 ")
+    assert at.checkbox(key="log.sure").value is False
+    assert at.button(key="log.delete").disabled
+    assert {row.id for row in rows_in(app_journal)} == left
+
+
+def test_nothing_old_nothing_to_delete(app_journal: Journal) -> None:
+    add(app_journal, created_at=datetime.now(UTC) - timedelta(days=3))
+    at = open_log()
+    assert "No entry is older than 365 days." in texts(at)
+    assert not [c for c in at.checkbox if c.key == "log.sure"]
+    assert len(rows_in(app_journal)) == 1

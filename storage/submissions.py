@@ -300,6 +300,8 @@ def _text_condition(text: str) -> ColumnElement[bool] | None:
     text = text.strip()
     if not text:
         return None
+    if text.startswith("#") and text[1:].isdigit():  # "#123": the journal entry itself
+        return Submission.id == int(text[1:])
     if "@" in text:
         return Submission.email == text.lower()
     digits = "".join(ch for ch in text if ch.isdigit())

@@ -612,3 +612,7 @@ def test_found_orders_finds_the_list_wherever_it_sits(answer: Any) -> None:
 )
 def test_found_orders_of_an_odd_answer_is_empty(answer: Any) -> None:
     assert log.found_orders(answer) == []
+
+
+def test_a_hash_and_a_number_find_the_journal_entry_itself(journal: Journal, people: dict[str, int]) -> None:
+    assert ids_of(journal, text=f"#{people['bharat']}") == {people["bharat"]}

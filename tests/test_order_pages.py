@@ -132,7 +132,7 @@ def test_an_unknown_answer_points_to_the_log_entry(sandbox: Sandbox) -> None:
     sandbox.set_faults(mode="drop_connection", times=1)
     at = submit(filled_order(open_page(NEW)))
     assert "The order may have been created." in texts(at)
-    assert "(entry #1)" in texts(at)
+    assert "search for **#1**" in texts(at)
 
 
 def test_kapture_unreachable_says_nothing_was_sent_and_offers_a_retry(

@@ -39,7 +39,7 @@ def filters() -> SubmissionFilter:
     search.text_input(
         "Search",
         key="log.text",
-        placeholder="Customer name, phone, email, order id or Kapture's message",
+        placeholder="Customer name, phone, email, order id, Kapture's message, or #entry",
         persist_state="session",
     )
     chosen = dates.date_input(
@@ -110,7 +110,7 @@ def table(where: SubmissionFilter) -> Submission | None:
             {
                 "#": row.id,
                 "when (UTC)": f"{row.created_at:%Y-%m-%d %H:%M:%S}",
-                "outcome": row.outcome,
+                "outcome": f"⚠ {row.outcome}" if row.outcome in log.UNKNOWN_OUTCOMES else row.outcome,
                 "customer": row.customer_name,
                 "phone": row.phone,
                 "order id": row.order_id or row.checked_order_id,

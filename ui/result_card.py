@@ -13,8 +13,8 @@ from storage.models import Submission
 
 _ADMIN = "Ask whoever manages the Kapture connection for Order Desk."
 _CHECK_FIRST = (
-    "**The order may have been created.** Check the submission log (entry #{id}) or Kapture "
-    "before sending it again."
+    "**The order may have been created.** Before sending it again, check Kapture, or open the "
+    "submission log (History) and search for **#{id}**: it can look the order up in Kapture."
 )
 
 

@@ -73,6 +73,12 @@ def parse(text: str) -> tuple[Any, SyntaxProblem | None]:
         masked, _ = _scan(text)
         pos = max(masked.find(exc.name), 0)
         return None, _at(text, pos, f"{exc.name} is not allowed in JSON — write null or a number")
+    except RecursionError:
+        return None, _at(
+            text, 0, "the JSON is nested too deeply to read (thousands of [ or { inside each other)"
+        )
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        return None, _at(text, 0, f"a number is too long to read ({exc})")
 
 
 def pretty(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,19 +87,39 @@ def save(journal: Journal, suite: Suite) -> None:
         raise SuiteError(str(exc)) from exc
 
 
-def delete(journal: Journal, name: str) -> None:
-    """Delete a saved suite."""
+def delete(journal: Journal, name: str) -> bool:
+    """Delete a saved suite; False when there was none of that name."""
     with journal.sessions.begin() as session:
         row = named.find(session, SuiteRow, name)
-        if row is not None:
-            named.delete(session, SuiteRow, row.id)
+        if row is None:
+            return False
+        named.delete(session, SuiteRow, row.id)
+        return True
 
 
-def run_variant(submitter: Submitter, suite: Suite, variant: Variant, run_id: str) -> VariantResult:
-    """Send one variant (as raw text, past the duplicate guard: QA repeat on purpose), journaled."""
+def exists(journal: Journal, name: str) -> bool:
+    """Whether a suite of this name is saved."""
+    with journal.sessions() as session:
+        return named.find(session, SuiteRow, name) is not None
+
+
+def run_variant(
+    submitter: Submitter, suite: Suite, variant: Variant, run_id: str, *, operator: str = ""
+) -> VariantResult:
+    """Send one variant (as raw text, past the duplicate guard: QA repeat on purpose), journaled.
+
+    The token is the run and the variant: within one run a variant is never sent twice.
+    """
     body = json.dumps(suite.payload_of(variant), ensure_ascii=False)
-    context = Context(source="suite", template=suite.name, variant=variant.name, run_id=run_id)
-    done = submitter.submit_text(body, context=context, confirm_duplicate=True)
+    context = Context(
+        source="suite", operator=operator, template=suite.name, variant=variant.name, run_id=run_id
+    )
+    done = submitter.submit_text(
+        body,
+        context=context,
+        token=hashlib.sha256(f"{run_id}|{variant.name}".encode()).hexdigest(),
+        confirm_duplicate=True,
+    )
     return VariantResult(variant, done.submission)
 
 

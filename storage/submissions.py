@@ -156,7 +156,7 @@ def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page
     """A page of matching submissions, newest first, with the total; SQL does the work."""
     conditions = _conditions(where)
     total = session.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0
-    page = max(1, page)
+    page = min(max(1, page), max(1, -(-total // per_page)))  # past the last page: the last page
     rows = session.scalars(
         _newest_first(select(Submission).where(*conditions)).limit(per_page).offset((page - 1) * per_page)
     ).all()
@@ -300,7 +300,7 @@ def _text_condition(text: str) -> ColumnElement[bool] | None:
     text = text.strip()
     if not text:
         return None
-    if text.startswith("#") and text[1:].isdigit():  # "#123": the journal entry itself
+    if text.startswith("#") and text[1:].isascii() and text[1:].isdigit() and len(text) <= 19:  # "#123"
         return Submission.id == int(text[1:])
     if "@" in text:
         return Submission.email == text.lower()

@@ -150,3 +150,13 @@ def test_pretty_then_parse_round_trips_non_latin_text_in_order() -> None:
 
 def test_minify_is_one_compact_line() -> None:
     assert minify({"name": "आशा", "ids": [1, 2], "ok": False}) == '{"name":"आशा","ids":[1,2],"ok":false}'
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("[" * 50_000, "nested too deeply"), ('{"phone": ' + "9" * 5_000 + "}", "a number is too long")],
+)
+def test_text_json_cannot_hold_is_a_problem_not_a_crash(text: str, words: str) -> None:
+    value, problem = parse(text)
+    assert value is None
+    assert words in problem.message

@@ -374,7 +374,7 @@ def test_send_again_sends_an_old_entry_at_once(app_journal: Journal, sandbox: Sa
     assert [request.body.decode() for request in sandbox.state.requests] == [text]
     (stored,) = sandbox.state.orders()
     assert f"order {stored.order_id}" in texts(at)
-    assert "Sent again as entry #" in texts(at)
+    assert " as entry #" in texts(at)
     again = next(row for row in rows_in(app_journal) if row.id != entry)
     assert (again.source, again.operator, again.order_id) == ("replay", "Meera", str(stored.order_id))
 
@@ -396,7 +396,7 @@ def test_send_again_asks_first_after_a_recent_success_from_the_editor(
     assert len(sandbox.state.requests) == 2
     assert sandbox.state.requests[1].body.decode() == text
     assert len(sandbox.state.orders()) == 2
-    assert "Sent again as entry #" in texts(at)
+    assert " as entry #" in texts(at)
 
 
 def test_send_again_asks_first_after_a_recent_success_from_the_order_form(
@@ -622,3 +622,28 @@ def test_nothing_old_nothing_to_delete(app_journal: Journal) -> None:
     assert "No entry is older than 365 days." in texts(at)
     assert not [c for c in at.checkbox if c.key == "log.sure"]
     assert len(rows_in(app_journal)) == 1
+
+
+@pytest.mark.parametrize("typed", ["#99999999999999999999", "#²", "#"])
+def test_odd_entry_numbers_in_the_search_box_find_nothing_quietly(seeded: dict, typed: str) -> None:
+    at = open_log()
+    at.text_input(key="log.text").input(typed).run()
+    assert not at.exception, failures(at)
+
+
+def test_a_page_past_the_end_shows_the_last_page(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    click(at, "log.older")
+    click(at, "log.older")
+    assert page_caption(at).startswith("Page 3 of 3")
+    at.multiselect(key="log.outcomes").select("success").run()  # fewer rows: back to page 1
+    assert page_caption(at).startswith("Page 1 of")
+
+
+def test_one_chosen_day_means_from_that_day_on(seeded: dict[str, list[Seeded]]) -> None:
+    at = open_log()
+    start = (datetime.now(UTC) - timedelta(days=6)).date()
+    at.date_input(key="log.dates").set_value((start,)).run()
+    assert not at.exception, failures(at)
+    assert f"From {start:%d %b %Y} onwards." in texts(at)
+    assert metric(at, "Submissions") == f"{len(seeded['recent']):,}"

@@ -612,3 +612,59 @@ def test_a_variant_whose_patch_is_not_json_is_not_dropped_silently(journal_of_te
     if "Two variants" in suites.names(journal_of_test):
         saved = [v.name for v in suites.load(journal_of_test, "Two variants").variants]
         assert saved == ["good", "broken"], f"saved without the broken variant: {saved}"
+
+
+@pytest.mark.parametrize("text", ["[" * 50_000, '{"phone": ' + "9" * 5_000 + "}"])
+def test_json_too_deep_or_too_long_is_a_problem_not_a_crash(text: str, sandbox: Sandbox) -> None:
+    at = type_text(open_qa(EDITOR), text)
+    assert "This is not valid JSON." in texts(at)
+    assert at.text_area(key="editor.text")  # the text box is still there to fix the text
+    assert at.button(key="editor.send").disabled
+    assert len(sandbox.state.requests) == 0
+
+
+def test_a_suite_run_records_who_ran_it(journal_of_test: Journal, sandbox: Sandbox) -> None:
+    at = open_qa(SUITES)
+    click(at, "suite.generate")
+    click(at, "suite.keep")
+    at.text_input(key="suite.name").input("Who ran it").run()
+    run_suite(at)
+    run_ids = {row.run_id for row in rows_of(journal_of_test) if row.source == "suite"}
+    (run_id,) = run_ids
+    assert {row.operator for row in rows_of(journal_of_test, run_id=run_id)} == {"Meera"}
+
+
+def test_opening_a_suite_deleted_meanwhile_says_so(journal_of_test: Journal) -> None:
+    at = open_qa(SUITES)
+    click(at, "suite.add")
+    at.text_input(key="suite.name").input("Short lived").run()
+    click(at, "suite.save")
+    other = open_qa(SUITES)  # another session still lists it
+    other.selectbox(key="suite.pick").select("Short lived").run()
+    at.checkbox(key="suite.delete_sure").check().run()
+    click(at, "suite.delete")
+    assert "Deleted “Short lived”." in texts(at)
+
+    click(other, "suite.open")
+    assert "There is no suite named “Short lived”." in texts(other)
+
+
+def test_saving_a_new_suite_under_a_saved_name_asks_first(journal_of_test: Journal) -> None:
+    first = open_qa(SUITES)
+    click(first, "suite.generate")
+    click(first, "suite.keep")
+    first.text_input(key="suite.name").input("Shared name").run()
+    click(first, "suite.save")
+
+    second = open_qa(SUITES)  # a new suite, not opened from the saved one
+    click(second, "suite.add")
+    second.text_input(key="suite.name").input("Shared name").run()
+    click(second, "suite.save")
+    assert "A suite named “Shared name” is already saved. Replace it with this one?" in texts(second)
+    again = open_qa(SUITES)
+    again.selectbox(key="suite.pick").select("Shared name").run()
+    click(again, "suite.open")
+    assert len(again.session_state["suite.rows"]) > 1  # not replaced yet
+
+    click(second, "suite.replace")
+    assert "Saved “Shared name”." in texts(second)

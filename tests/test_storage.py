@@ -277,6 +277,12 @@ def test_a_page_number_below_one_shows_the_first_page(session: Session) -> None:
         assert ids(shown.rows) == newest_first[:3]
 
 
+def test_a_page_number_past_the_end_shows_the_last_page(session: Session) -> None:
+    newest_first = [add(session, created_at=T0 + timedelta(minutes=i)) for i in range(7)][::-1]
+    shown = submissions.search(session, SubmissionFilter(), page=9, per_page=3)
+    assert (shown.page, ids(shown.rows)) == (3, newest_first[6:])
+
+
 def test_a_search_matching_nothing_has_one_empty_page(session: Session) -> None:
     add(session, phone="9845012345")
     shown = submissions.search(session, SubmissionFilter(phone="1111111111"))

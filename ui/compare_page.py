@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import templates
+from services import log, templates
 from services.compare import compare, parse_or_text
-from storage import submissions
 from ui import resources
 from ui.widgets import changes_table
 
@@ -64,8 +63,7 @@ def _fill(ns: str, text: str) -> None:
 def _fill_from_journal(ns: str) -> None:
     state = st.session_state
     entry = int(state.get(f"compare.{ns}.entry") or 0)
-    with resources.journal().sessions() as session:
-        row = submissions.get(session, entry)
+    row = log.entry(resources.journal(), entry)
     if row is None:
         state[f"compare.{ns}.notice"] = f"There is no journal entry #{entry}."
         return

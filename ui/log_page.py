@@ -18,7 +18,7 @@ from services.compare import compare, parse_or_text
 from services.log import SubmissionFilter
 from services.submit import SOURCES, Context, Status
 from storage.models import Submission
-from ui import resources
+from ui import once, resources
 from ui.widgets import changes_table, operator_named, plain
 
 OUTCOMES = (
@@ -54,7 +54,10 @@ def filters() -> SubmissionFilter:
     source.multiselect("Source", SOURCES, key="log.sources", persist_state="session")
     operator.text_input("Operator", key="log.operator", persist_state="session")
     profile.text_input("Kapture", key="log.profile", placeholder="e.g. Sandbox", persist_state="session")
-    start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) and chosen else (None, None)
+    picked = chosen if isinstance(chosen, tuple) else (chosen,) if chosen else ()
+    start, end = (*picked, None, None)[:2]
+    if start and not end:  # one end chosen: from that day on
+        dates.caption(f"From {start:%d %b %Y} onwards.")
     state = st.session_state
     return SubmissionFilter(
         text=state.get("log.text", ""),
@@ -243,6 +246,11 @@ def _actions(row: Submission) -> None:
         st.session_state["update.open_order_id"] = order_id
         st.switch_page("views/update_order.py")
     show_curl = curl.toggle("Copy as curl", key="log.curl")
+    target = resources.active_profile()
+    if target.base_url != row.base_url:
+        resend.caption(
+            f"“Send again” goes to {target.name}, not to {row.profile_name} where this entry went."
+        )
     resend_clicked = resend.button("Send again", key="log.resend", icon=":material/replay:")
     if show_curl:
         st.code(snippets.curl(row.base_url, row.request_body), language="bash")
@@ -274,8 +282,13 @@ def _diff(row: Submission, other_id: int) -> None:
 def _resend(row: Submission, *, confirm: bool) -> None:
     operator = str(st.session_state.get("operator") or "").strip()
     context = Context(source="replay", operator=operator, template=row.template, variant=row.variant)
-    done = resources.submitter().submit_text(row.request_body, context=context, confirm_duplicate=confirm)
+    # One token per entry and per answer confirmed: repeated clicks are one send.
+    token = once.token("log", f"resend {row.id}")
+    done = resources.submitter().submit_text(
+        row.request_body, context=context, token=token, confirm_duplicate=confirm
+    )
     if done.status is Status.DUPLICATE and done.earlier is not None:
+        st.session_state["log.resend_after"] = done.earlier.id
         st.warning(
             f"Not sent: the same payload went to this Kapture at {done.earlier.created_at:%H:%M} UTC "
             f"(entry #{done.earlier.id}, {done.earlier.outcome}). Send it again anyway?",
@@ -284,14 +297,19 @@ def _resend(row: Submission, *, confirm: bool) -> None:
         st.button(
             "Yes, send it again",
             key="log.resend_yes",
-            on_click=lambda: st.session_state.update({"log.resend_confirm": True}),
+            on_click=_confirm_resend,
         )
         return
     sent = done.submission
     st.success(
-        f"Sent again as entry #{sent.id}: {sent.outcome}"
+        f"Sent again to {sent.profile_name} as entry #{sent.id}: {sent.outcome}"
         + (f", order {sent.order_id}" if sent.order_id else "")
     )
+
+
+def _confirm_resend() -> None:
+    once.again("log", st.session_state.get("log.resend_after"))
+    st.session_state["log.resend_confirm"] = True
 
 
 def _json_or_text(text: str) -> None:

@@ -63,7 +63,7 @@ def open_draft_for_update(draft: Draft) -> None:
 
 def _load_update(draft: Draft, *, known: bool) -> None:
     order_form.load("update", draft)
-    once.again("update")
+    once.fresh("update")
     state = st.session_state
     state["update.attempted"] = False
     state.pop("update.last", None)
@@ -91,8 +91,10 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:
 
 
 def _ask_resend(ns: str) -> None:
-    # A deliberate second send: a new token, and past the duplicate guard.
-    once.again(ns)
+    # A deliberate second send after the answer on screen: past the duplicate guard, once.
+    last: Submitted | None = st.session_state.get(f"{ns}.last")
+    shown = last.submission or last.earlier if last else None
+    once.again(ns, shown.id if shown else None)
     st.session_state[f"{ns}.resend"] = True
 
 
@@ -106,7 +108,7 @@ def _next_steps(ns: str, last: Submitted) -> None:
 
 def _clear(ns: str) -> None:
     order_form.load(ns, Draft())
-    once.again(ns)
+    once.fresh(ns)
     state = st.session_state
     state[f"{ns}.attempted"] = False
     state.pop(f"{ns}.last", None)

@@ -207,7 +207,10 @@ def _send(text: str, *, confirm: bool) -> None:
 
 
 def _confirm() -> None:
-    once.again("editor")
+    # Once more after the answer on screen: a second click on the same button is the same send.
+    last: Submitted | None = st.session_state.get("editor.last")
+    shown = (last.submission or last.earlier) if last else None
+    once.again("editor", shown.id if shown else None)
     st.session_state["editor.confirm"] = True
 
 

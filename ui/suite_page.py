@@ -24,6 +24,9 @@ def picker() -> None:
     options = [NEW, *suites.names(journal)]
     choice = st.selectbox("Suite", options, key="suite.pick")
     st.button("Open", key="suite.open", on_click=_open, args=(choice,))
+    notice = st.session_state.pop("suite.notice", None)
+    if notice:
+        st.error(notice)
 
 
 def editor() -> Suite | None:
@@ -67,23 +70,42 @@ def editor() -> Suite | None:
 
 
 def save_bar(suite: Suite | None) -> None:
-    """Save or delete the suite."""
-    save, delete, _ = st.columns([1, 1, 3])
-    if save.button("Save suite", key="suite.save", disabled=suite is None):
+    """Save the suite (asking before it replaces another of that name), or delete it."""
+    state = st.session_state
+    journal = resources.journal()
+    save, delete, sure, _ = st.columns([1, 1, 2, 1], vertical_alignment="center")
+    clicked = save.button("Save suite", key="suite.save", disabled=suite is None)
+    name = suite.name if suite is not None else ""
+    replacing = clicked and state.get("suite.opened") != name and suites.exists(journal, name)
+    if replacing:
+        st.warning(
+            f"A suite named “{name}” is already saved. Replace it with this one?", icon=":material/warning:"
+        )
+        st.button("Yes, replace it", key="suite.replace")
+    if (clicked and not replacing) or state.get("suite.replace"):
         try:
-            suites.save(resources.journal(), suite)
-            st.success(f"Saved “{suite.name}”.")
+            suites.save(journal, suite)
+            state["suite.opened"] = name
+            st.success(f"Saved “{name}”.")
         except suites.SuiteError as exc:
             st.error(str(exc))
-    if delete.button("Delete suite", key="suite.delete", disabled=not st.session_state.get("suite.name")):
-        suites.delete(resources.journal(), st.session_state["suite.name"])
-        st.success(f"Deleted “{st.session_state['suite.name']}”.")
+    saved_name = state.get("suite.opened")
+    confirmed = sure.checkbox("Yes, delete it", key="suite.delete_sure", disabled=not saved_name)
+    if delete.button("Delete suite", key="suite.delete", disabled=not (saved_name and confirmed)):
+        if suites.delete(journal, saved_name):
+            st.success(f"Deleted “{saved_name}”.")
+        else:
+            st.warning(f"There was no saved suite named “{saved_name}”.")
+        state.pop("suite.opened", None)
 
 
 def runner(suite: Suite | None) -> None:
     """Run the suite one variant at a time, with a progress bar; a click on Stop ends the run."""
     state = st.session_state
-    if state.pop("suite.running", None):
+    # Still set here: the last run did not reach its end, because a click (Stop, or any other)
+    # started this run of the page. That click stops it; it never starts a second run.
+    interrupted = state.pop("suite.running", None)
+    if interrupted:
         done = len(state.get("suite.results", []))
         st.warning(f"The run was stopped after {done} variant(s).", icon=":material/stop_circle:")
     delay, _ = st.columns([1, 3])
@@ -98,7 +120,11 @@ def runner(suite: Suite | None) -> None:
         disabled=not suite or not suite.variants or not suite.name,
     )
     stop.button("Stop", key="suite.stop", help="Stops after the variant being sent")
-    if start and suite is not None and operator_named():
+    if suite is not None and not suite.name:
+        st.caption("Name the suite to run it.")
+    elif suite is not None and not suite.variants:
+        st.caption("Add variants (or generate negatives) to run the suite.")
+    if start and not interrupted and suite is not None and operator_named():
         _run(suite, float(state.get("suite.delay") or 0))
 
 
@@ -136,8 +162,11 @@ def _run(suite: Suite, delay: float) -> None:
     state["suite.running"] = True  # still set on the next run if this one was stopped midway
     submitter = resources.submitter()
     progress = st.progress(0.0, text="Starting…")
+    operator = str(state.get("operator") or "").strip()
     for number, variant in enumerate(suite.variants, start=1):
-        state["suite.results"].append(suites.run_variant(submitter, suite, variant, run_id))
+        state["suite.results"].append(
+            suites.run_variant(submitter, suite, variant, run_id, operator=operator)
+        )
         progress.progress(
             number / len(suite.variants), text=f"{number} of {len(suite.variants)}: {variant.name}"
         )
@@ -214,11 +243,16 @@ def _proposals() -> None:
 
 def _open(choice: str) -> None:
     state = st.session_state
+    try:
+        suite = None if choice == NEW else suites.load(resources.journal(), choice)
+    except suites.SuiteError as exc:  # deleted meanwhile: say so, keep what is on screen
+        state["suite.notice"] = str(exc)
+        return
     for key in [k for k in state if str(k).startswith("suite.") and k not in ("suite.pick",)]:
         del state[key]
-    if choice == NEW:
+    if suite is None:
         return
-    suite = suites.load(resources.journal(), choice)
+    state["suite.opened"] = suite.name
     state["suite.name"], state["suite.description"] = suite.name, suite.description
     state["suite.base"] = pretty(suite.base)
     state["suite.rows"] = []

@@ -668,3 +668,13 @@ def test_saving_a_new_suite_under_a_saved_name_asks_first(journal_of_test: Journ
 
     click(second, "suite.replace")
     assert "Saved “Shared name”." in texts(second)
+
+
+def test_variants_with_the_same_name_block_save_and_run(journal_of_test: Journal) -> None:
+    at = open_qa(SUITES)
+    click(at, "suite.add")
+    click(at, "suite.add")
+    at.text_input(key="suite.name").input("Twins").run()
+    assert "Every variant needs its own name" in texts(at)
+    assert at.button(key="suite.save").disabled
+    assert at.button(key="suite.run").disabled

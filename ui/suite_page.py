@@ -64,6 +64,10 @@ def editor() -> Suite | None:
     if None in variants:
         st.error("A variant's patch is not valid JSON (marked above): fix it before saving or running.")
         return None
+    names = [variant.name.strip() for variant in variants]
+    if not all(names) or len(set(names)) < len(names):
+        st.error("Every variant needs its own name: fix the blank or repeated ones before saving or running.")
+        return None
     return Suite(
         str(state.get("suite.name") or "").strip(), base, variants, str(state.get("suite.description") or "")
     )

@@ -15,6 +15,8 @@ st.write(
 
 st.page_link("views/new_order.py", label="Enter a new order", icon=":material/add_shopping_cart:")
 st.page_link("views/update_order.py", label="Update an order", icon=":material/edit_note:")
+st.page_link("views/payload_editor.py", label="Try a raw payload (QA)", icon=":material/data_object:")
+st.page_link("views/log.py", label="Search the submission log", icon=":material/history:")
 
 st.subheader("Connected to")
 try:

@@ -24,6 +24,11 @@ else:
     login = f"user `{profile.username}`" if profile.username and not profile.token else "an API token"
     st.markdown(f"A **{kind}** Kapture at `{profile.base_url}`, signed in with {login}.")
 st.caption(f"Waits up to {profile.timeout[0]:g} s to connect and {profile.timeout[1]:g} s for an answer.")
+st.caption(
+    f"Account id for “Check in Kapture”: {profile.cm_id}."
+    if profile.cm_id
+    else "No account id (KAPTURE_CM_ID): the log cannot look orders up in Kapture."
+)
 
 st.subheader("Submission log", anchor=False)
 try:
@@ -42,6 +47,7 @@ st.subheader("Changing these", anchor=False)
 st.markdown(
     "Settings come from environment variables, or from `.streamlit/secrets.toml` on the computer that "
     "runs Order Desk: `KAPTURE_BASE_URL` (or `KAPTURE_SUBDOMAIN`), `KAPTURE_USERNAME` and "
-    "`KAPTURE_PASSWORD` (or `KAPTURE_TOKEN`), `KAPTURE_DATABASE_URL`, `KAPTURE_DUPLICATE_WINDOW_MINUTES`. "
+    "`KAPTURE_PASSWORD` (or `KAPTURE_TOKEN`), `KAPTURE_CM_ID`, `KAPTURE_TIMEOUT_SECONDS`, "
+    "`KAPTURE_DATABASE_URL`, `KAPTURE_DUPLICATE_WINDOW_MINUTES`. "
     "Restart Order Desk after changing the environment. Passwords are never shown here."
 )

@@ -35,22 +35,10 @@ def page(journal: Journal, where: SubmissionFilter, number: int, per_page: int =
         return submissions.search(session, where, page=number, per_page=per_page)
 
 
-def summary(journal: Journal, where: SubmissionFilter) -> Summary:
-    """Counts by outcome, success rate, median and 95th percentile duration of the filtered set."""
-    with journal.sessions() as session:
-        return submissions.summary(session, where)
-
-
 def overview(journal: Journal, where: SubmissionFilter) -> tuple[Summary, list[tuple[date, str, int]]]:
     """The summary and the per-day counts, in one go (what the log page shows above its table)."""
     with journal.sessions() as session:
         return submissions.overview(session, where)
-
-
-def per_day(journal: Journal, where: SubmissionFilter) -> list[tuple[date, str, int]]:
-    """Submissions per day and outcome, for the chart."""
-    with journal.sessions() as session:
-        return submissions.per_day(session, where)
 
 
 def entry(journal: Journal, submission_id: int) -> Submission | None:

@@ -32,7 +32,6 @@ _ANSWER_GRACE_SECONDS = 2.0  # beyond the client's own timeouts, for the journal
 # Earlier submissions that may have created the order: an identical one asks before sending.
 # A definite refusal (rejected, auth, network error, invalid) never holds a retry back.
 MAY_HAVE_CREATED = ("success", PENDING, UNKNOWN, "timeout_unknown", "invalid_response", "http_error")
-OPERATIONS = ("add", "update", "raw")
 SOURCES = ("form", "editor", "suite", "replay", "bulk")
 
 

@@ -211,11 +211,6 @@ def phone_key(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())[-10:]
 
 
-def summary(session: Session, where: SubmissionFilter) -> Summary:
-    """Counts by outcome and the duration's median and 95th percentile, for the filtered set."""
-    return overview(session, where)[0]
-
-
 def overview(session: Session, where: SubmissionFilter) -> tuple[Summary, list[tuple[date, str, int]]]:
     """The summary and the per-day counts together: the counts by outcome are summed from the days."""
     days = per_day(session, where)

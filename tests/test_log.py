@@ -21,9 +21,17 @@ from services.journal import Journal
 from services.submit import Context, Submitter
 from storage import submissions
 from storage.models import Submission
-from storage.submissions import Finish, SubmissionFilter
+from storage.submissions import Finish, SubmissionFilter, Summary
 
 IST = timezone(timedelta(hours=5, minutes=30))
+
+
+def summary(journal: Journal, where: SubmissionFilter) -> Summary:
+    return log.overview(journal, where)[0]
+
+
+def per_day(journal: Journal, where: SubmissionFilter) -> list:
+    return log.overview(journal, where)[1]
 
 
 def add(
@@ -228,7 +236,7 @@ def test_the_summary_of_a_known_set(journal: Journal) -> None:
     add(journal, outcome="http_error", duration_ms=1000.0)
     add(journal, outcome="unknown", duration_ms=None)  # no duration: counted, but not in the times
 
-    got = log.summary(journal, SubmissionFilter())
+    got = summary(journal, SubmissionFilter())
 
     assert got.total == 6
     assert got.by_outcome == {"success": 3, "rejected": 1, "http_error": 1, "unknown": 1}
@@ -242,7 +250,7 @@ def test_the_summary_follows_the_filter_and_an_even_count_takes_the_middle(journ
         add(journal, outcome="success", duration_ms=ms)
     add(journal, outcome="rejected", duration_ms=5000.0)
 
-    got = log.summary(journal, SubmissionFilter(outcomes=("success",)))
+    got = summary(journal, SubmissionFilter(outcomes=("success",)))
 
     assert (got.total, got.by_outcome, got.success_rate) == (4, {"success": 4}, 1.0)
     assert got.median_ms == pytest.approx(250.0)
@@ -252,8 +260,8 @@ def test_the_summary_follows_the_filter_and_an_even_count_takes_the_middle(journ
 def test_the_summary_of_nothing_is_empty_not_zero(journal: Journal) -> None:
     add(journal, outcome="success")
     for got in (
-        log.summary(journal, SubmissionFilter(outcomes=("rejected",))),
-        log.summary(journal, SubmissionFilter(text="nobody at all")),
+        summary(journal, SubmissionFilter(outcomes=("rejected",))),
+        summary(journal, SubmissionFilter(text="nobody at all")),
     ):
         assert got.total == 0
         assert got.by_outcome == {}
@@ -283,7 +291,7 @@ def test_per_day_counts_by_utc_day_and_outcome(journal: Journal) -> None:
     add(journal, created_at=early + timedelta(hours=1), outcome="rejected")
     add(journal, created_at=datetime(2024, 3, 12, 12, 0, tzinfo=UTC), outcome="rejected")
 
-    got = log.per_day(journal, SubmissionFilter())
+    got = per_day(journal, SubmissionFilter())
 
     assert sorted(got) == [
         (date(2024, 3, 9), "success", 2),
@@ -301,10 +309,10 @@ def test_per_day_follows_the_filter(journal: Journal) -> None:
     add(journal, created_at=day, outcome="success", source="editor")
     add(journal, created_at=day - timedelta(days=1), outcome="success", source="editor")
 
-    got = log.per_day(journal, SubmissionFilter(sources=("editor",), created_from=day - timedelta(hours=1)))
+    got = per_day(journal, SubmissionFilter(sources=("editor",), created_from=day - timedelta(hours=1)))
 
     assert got == [(date(2024, 3, 10), "success", 1)]
-    assert log.per_day(journal, SubmissionFilter(outcomes=("rejected",))) == []
+    assert per_day(journal, SubmissionFilter(outcomes=("rejected",))) == []
 
 
 # --- retention ----------------------------------------------------------------------------------
@@ -325,7 +333,7 @@ def test_only_entries_older_than_the_days_are_counted_and_deleted(journal: Journ
     assert left == set(kept)
     assert not left & set(old)
     assert log.count_older_than(journal, 30) == 0
-    assert log.summary(journal, SubmissionFilter()).total == 3
+    assert summary(journal, SubmissionFilter()).total == 3
 
 
 @pytest.mark.parametrize("days", [0, -1, -365])
@@ -335,7 +343,7 @@ def test_keeping_fewer_than_one_day_is_refused(journal: Journal, days: int) -> N
         log.count_older_than(journal, days)
     with pytest.raises(ValueError, match="at least one day"):
         log.delete_older_than(journal, days)
-    assert log.summary(journal, SubmissionFilter()).total == 1
+    assert summary(journal, SubmissionFilter()).total == 1
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -482,7 +490,7 @@ def test_twenty_thousand_rows_stream_out(journal: Journal, tmp_path) -> None:
 # --- check in Kapture ---------------------------------------------------------------------------
 
 
-def _mark_unknown(journal: Journal, submission_id: int) -> None:
+def mark_unknown(journal: Journal, submission_id: int) -> None:
     """As if the answer never came: outcome unknown, no order id known (the phone stays)."""
     with journal.sessions.begin() as session:
         session.execute(
@@ -496,6 +504,7 @@ def _mark_unknown(journal: Journal, submission_id: int) -> None:
                 contact_id="",
                 response_body="",
                 message="",
+                http_status=None,
             )
         )
 
@@ -506,7 +515,7 @@ def test_an_order_kapture_has_is_found_and_the_check_recorded(
     sent = submitter.submit(order, context=Context(operator="Meera")).submission
     assert sent is not None and sent.outcome == "success"
     (stored,) = sandbox.state.orders()
-    _mark_unknown(journal, sent.id)
+    mark_unknown(journal, sent.id)
     before = datetime.now(UTC)
 
     checked = log.check_in_kapture(journal, client, 1, sent.id)

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -26,7 +25,7 @@ from services.settings import load_settings
 from services.submit import Context, Submitter
 from storage.models import Submission
 from storage.submissions import SubmissionFilter
-from tests.test_log import add
+from tests.test_log import add, mark_unknown
 from tests.test_order_pages import APP, app_env, texts  # noqa: F401 - autouse
 from tests.test_qa_pages import EDITOR, all_element_text
 
@@ -421,24 +420,6 @@ def test_send_again_needs_a_name(app_journal: Journal, sandbox: Sandbox) -> None
 
 
 # --- unknown outcomes: check in Kapture -----------------------------------------------------------
-
-
-def mark_unknown(journal: Journal, submission_id: int) -> None:
-    with journal.sessions.begin() as session:
-        session.execute(
-            update(Submission)
-            .where(Submission.id == submission_id)
-            .values(
-                outcome="unknown",
-                order_id="",
-                customer_id="",
-                enquiry_id="",
-                contact_id="",
-                response_body="",
-                message="",
-                http_status=None,
-            )
-        )
 
 
 def test_an_unknown_entry_can_be_checked_in_kapture(

@@ -4,25 +4,40 @@ One private function, ``_post``, talks to the network: it joins the URL, always 
 timeout, translates ``requests`` errors and classifies the answer. Add and update are never
 retried (a retry can create a second order); pull retries only failures that happened
 before the request left.
+
+Every send ends by its deadline (connect timeout + read timeout), whatever the server does: a
+read timeout restarts with each byte, so a server that drips its status line, its headers or its
+body a byte a second would otherwise hold the send for hours. A watchdog thread shuts the send's
+socket down at the deadline (``_Deadline``); the connection tells it which socket the send
+uses, and the pool never hands a connection cut this way to another send.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
+import functools
+import heapq
 import http.client
+import itertools
 import json
 import re
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from urllib3 import PoolManager
 
-from kapture.exceptions import PayloadInvalid, Problem
+from kapture.exceptions import PayloadInvalid, PayloadTooDeep, Problem
 from kapture.models import OrderPayload
 from kapture.result import KaptureResult, Outcome, classify, failure
 from kapture.validation import update_problem
@@ -30,6 +45,12 @@ from kapture.validation import update_problem
 ADD_UPDATE_PATH = "/ms/customer/order/api/v1/add-update"
 PULL_PATH = "/ms/customer-search/order-search/api/v1/pull-internal"
 DEFAULT_TIMEOUT = (5.0, 30.0)
+# One client serves every browser session (Streamlit runs each in its own thread) and bulk jobs.
+# requests keeps 10 connections per host; an 11th send at the same moment opened a connection
+# and threw it away afterwards ("Connection pool is full"), a new TCP and TLS handshake each
+# time under load. 64 is above the sends a desk makes at one instant; an idle kept-alive
+# connection costs one socket, and past 64 sends still go out (the pool never blocks).
+POOL_SIZE = 64
 PULL_FILTERS = frozenset(
     [
         "name", "phone", "email", "customerIds", "orderIds", "erpOrderId", "enquiryIds",
@@ -75,8 +96,16 @@ def basic_token(username: str, password: str) -> str:
 
 def encode(payload: Payload) -> str:
     """The JSON text sent for a payload: compact, UTF-8, unknown keys kept."""
-    data = payload.to_payload() if isinstance(payload, OrderPayload) else payload
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        data = payload.to_payload() if isinstance(payload, OrderPayload) else payload
+        # allow_nan=False: Python would write NaN and Infinity, which are not JSON.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except RecursionError as exc:
+        raise PayloadTooDeep from exc
+    except ValueError as exc:
+        raise PayloadInvalid(
+            [Problem("", "The payload holds a value JSON cannot carry (such as NaN or Infinity).")]
+        ) from exc
     utf8(text)  # a lone surrogate would only fail later, at sending
     return text
 
@@ -123,7 +152,10 @@ class KaptureClient:
         self.timeout = timeout
         self._auth = _BasicAuth(token)
         self._owns_session = session is None
+        # A session given here keeps its own adapters (tests pass one that fails on purpose): the
+        # deadline's cut and the pool size come with the client's own session only.
         self._session = session or _new_session()
+        self._watchdog = _Watchdog()
         # Proxies and CA bundle come from the environment, read once here: requests would
         # otherwise re-read the whole environment on every call (a third of its overhead).
         self._environment = requests.Session().merge_environment_settings(self.base_url, {}, None, None, None)
@@ -141,6 +173,7 @@ class KaptureClient:
 
     def close(self) -> None:
         """Close the connection pool, if this client opened it."""
+        self._watchdog.close()
         if self._owns_session:
             self._session.close()
 
@@ -150,7 +183,10 @@ class KaptureClient:
 
     def update_order(self, payload: Payload) -> KaptureResult:
         """Update the order named by ``order_info.order_id``; sets ``order_info.update``."""
-        data = payload.to_payload() if isinstance(payload, OrderPayload) else copy.deepcopy(dict(payload))
+        try:
+            data = payload.to_payload() if isinstance(payload, OrderPayload) else copy.deepcopy(dict(payload))
+        except RecursionError as exc:
+            raise PayloadTooDeep from exc
         order = data.get("order_info")
         problem = update_problem(order)
         if problem:
@@ -179,11 +215,32 @@ class KaptureClient:
 
     def _post(self, path: str, data: bytes, *, operation: str, request_text: str) -> KaptureResult:
         started = time.perf_counter()
-        # The read timeout bounds each wait; the deadline bounds the whole answer, so a server
-        # that drips a byte at a time cannot hold a page for ever.
-        deadline = time.monotonic() + sum(self.timeout)
+        deadline = _Deadline(sum(self.timeout), self._watchdog)
+        context = _SENDING.set(deadline)
+        deadline.start()
+        try:
+            return self._exchange(
+                path, data, deadline, started, operation=operation, request_text=request_text
+            )
+        finally:
+            deadline.end()
+            _SENDING.reset(context)
 
+    def _exchange(
+        self,
+        path: str,
+        data: bytes,
+        deadline: _Deadline,
+        started: float,
+        *,
+        operation: str,
+        request_text: str,
+    ) -> KaptureResult:
         def failed(outcome: Outcome, error: str, status: int | None = None) -> KaptureResult:
+            # Whatever broke after the deadline broke because it cut the connection; only a failure
+            # before anything left (refused, no connection) stays what it is: nothing was sent.
+            if deadline.passed and outcome is not Outcome.NETWORK_ERROR:
+                outcome, error = Outcome.TIMEOUT_UNKNOWN, f"the answer took over {deadline.seconds:g} s"
             return failure(
                 outcome,
                 operation=operation,
@@ -211,13 +268,7 @@ class KaptureClient:
             return failed(outcome, _describe(exc, self.timeout))
         with response:
             try:
-                body = _read_body(response.raw, deadline)
-            except _AnswerTooSlow:
-                return failed(
-                    Outcome.TIMEOUT_UNKNOWN,
-                    f"the answer took over {sum(self.timeout):g} s",
-                    response.status_code,
-                )
+                body = _read_body(response.raw)
             except _AnswerTooLarge:
                 return failed(
                     Outcome.INVALID_RESPONSE, "the answer was larger than 5 MB", response.status_code
@@ -232,13 +283,17 @@ class KaptureClient:
                     "the connection broke while the answer came in",
                     response.status_code,
                 )
+        if deadline.passed:  # a body read to its end may have been ended by the cut
+            return failed(Outcome.TIMEOUT_UNKNOWN, "", response.status_code)
         return classify(
             operation=operation,
             request_body=request_text,
             http_status=response.status_code,
-            response_text=decode(body, response.headers.get("Content-Type", "")),
+            response_body=body,
             response_headers=dict(response.headers),
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            # Pull answers list orders; only the add-update path answers with the order it made.
+            order_expected=path == ADD_UPDATE_PATH,
         )
 
 
@@ -259,19 +314,14 @@ def pull_body(cm_id: int, **filters: object) -> str:
 
 
 MAX_ANSWER_BYTES = 5 * 1024 * 1024
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_-]+")
-
-
-class _AnswerTooSlow(Exception):
-    pass
 
 
 class _AnswerTooLarge(Exception):
     pass
 
 
-def _read_body(raw: urllib3.HTTPResponse, deadline: float) -> bytes:
+def _read_body(raw: urllib3.HTTPResponse) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while chunk := raw.read1(65536, decode_content=True):
@@ -279,20 +329,7 @@ def _read_body(raw: urllib3.HTTPResponse, deadline: float) -> bytes:
         if size > MAX_ANSWER_BYTES:
             raise _AnswerTooLarge
         chunks.append(chunk)
-        if time.monotonic() > deadline:
-            raise _AnswerTooSlow
     return b"".join(chunks)
-
-
-def decode(body: bytes, content_type: str) -> str:
-    """An answer's text: JSON is UTF-8 (RFC 8259, a BOM tolerated); others use their charset."""
-    declared = _CHARSET.search(content_type)
-    if declared and "json" not in content_type.lower():
-        try:
-            return body.decode(declared.group(1), errors="replace")
-        except (LookupError, UnicodeError):
-            pass  # an unknown or non-text "charset": fall back to UTF-8
-    return body.decode("utf-8-sig", errors="replace")
 
 
 def utf8(text: str) -> bytes:
@@ -318,6 +355,9 @@ def is_token(token: str) -> bool:
 
 def _new_session() -> requests.Session:
     session = requests.Session()
+    adapter = _DeadlineAdapter(pool_maxsize=POOL_SIZE)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     # Kapture sets session cookies; one client serves many people, so none are kept.
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     session.headers["User-Agent"] = "KaptureOrderDesk/1.0"
@@ -370,3 +410,201 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen.append(item)
         yield item
         pending.extend([getattr(item, "reason", None), item.__cause__, item.__context__, *item.args])
+
+
+class _Deadline:
+    """Ends one send at its deadline by shutting its socket down, wherever the send is waiting.
+
+    Shutting a socket down from another thread wakes a blocked read at once (plain and TLS
+    alike); closing it would not be safe while the sending thread still uses its descriptor.
+    """
+
+    _POLL_SECONDS = 0.05  # while the connection is still being opened and has no socket yet
+
+    def __init__(self, seconds: float, watchdog: _Watchdog) -> None:
+        self.seconds = seconds
+        self.passed = False
+        self.over = False
+        self._watchdog = watchdog
+        self._lock = threading.Lock()
+        self._connection: Any = None
+        self._socket: socket.socket | None = None
+        self._cut: Any = None
+
+    def start(self) -> None:
+        self._watchdog.watch(self, time.monotonic() + self.seconds)
+
+    def follow(self, connection: Any) -> None:
+        """The connection the send uses (told by the connection itself, in the sending thread)."""
+        with self._lock:
+            self._connection = connection
+
+    def pin(self, sock: socket.socket | None) -> None:
+        """The socket the answer comes through."""
+        # Kept here because http.client lets go of it (connection.sock = None) as soon as the
+        # answer says the connection will close; from then on only the answer holds it.
+        with self._lock:
+            self._socket = sock
+
+    def cut(self, connection: Any) -> bool:
+        """True for the connection this deadline shut down."""
+        with self._lock:
+            return connection is not None and connection is self._cut
+
+    def end(self) -> None:
+        with self._lock:
+            self.over = True
+            # The watchdog keeps an ended deadline until its time comes: not its connection.
+            self._connection = self._socket = self._cut = None
+
+    def expire(self) -> None:
+        """Called by the watchdog at the deadline: shut the send's socket down."""
+        with self._lock:
+            if self.over:
+                return
+            self.passed = True
+            sock = self._socket or getattr(self._connection, "sock", None)
+            if sock is None:
+                self._watchdog.watch(self, time.monotonic() + self._POLL_SECONDS)
+                return
+            self._cut = self._connection
+            with contextlib.suppress(OSError):
+                # socket.socket's own shutdown: an SSLSocket's would also drop the TLS state the
+                # sending thread is reading through.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Watchdog:
+    """One thread per client that expires its sends' deadlines, in deadline order.
+
+    A timer thread per send cost 0.15-0.5 ms a send here (up to a third of the client's own
+    time); a heap push costs 5 µs. The thread ends after a minute with nothing to watch, or at close().
+    """
+
+    _IDLE_SECONDS = 60.0
+    _PRUNE_AT = 1024
+
+    def __init__(self) -> None:
+        # Never held while a deadline's own lock is taken (expire runs outside it): no deadlock.
+        self._wake = threading.Condition(threading.Lock())
+        self._queue: list[tuple[float, int, _Deadline]] = []
+        self._order = itertools.count()  # ties in time never compare two deadlines
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        self._prune_at = self._PRUNE_AT
+
+    def watch(self, deadline: _Deadline, at: float) -> None:
+        with self._wake:
+            if len(self._queue) >= self._prune_at:
+                # Sends that ended stay queued until their deadline; under a steady stream of
+                # sends they would pile up, so they are swept out once the queue doubles.
+                self._prune()
+                self._prune_at = max(self._PRUNE_AT, 2 * len(self._queue))
+            heapq.heappush(self._queue, (at, next(self._order), deadline))
+            self._closing = False
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="kapture-deadlines", daemon=True)
+                self._thread.start()
+            elif self._queue[0][2] is deadline:
+                self._wake.notify()  # earlier than the one the thread waits for
+
+    def close(self) -> None:
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                due = self._next_due()
+                if due is None:
+                    self._thread = None
+                    return
+            for deadline in due:
+                deadline.expire()
+
+    def _next_due(self) -> list[_Deadline] | None:
+        """Wait for the next deadlines due; None when nothing is left to watch."""
+        while True:
+            if self._closing:
+                self._prune()
+            if not self._queue:
+                if self._closing or not self._wake.wait(self._IDLE_SECONDS):
+                    return None
+                continue
+            wait = self._queue[0][0] - time.monotonic()
+            if wait > 0:
+                self._wake.wait(wait)
+                continue
+            due = []
+            while self._queue and self._queue[0][0] <= time.monotonic():
+                due.append(heapq.heappop(self._queue)[2])
+            return due
+
+    def _prune(self) -> None:
+        self._queue = [entry for entry in self._queue if not entry[2].over]
+        heapq.heapify(self._queue)
+
+
+# The send in progress in this thread, for its connection to report to. A ContextVar rather than
+# an attribute of the shared client: Streamlit sends from many threads through one client, and
+# each thread must see its own send only.
+_SENDING: ContextVar[_Deadline | None] = ContextVar("kapture_sending", default=None)
+
+
+class _DeadlineConnection:
+    """Mixed into urllib3's connections: tells the send's deadline what to shut down."""
+
+    def connect(self) -> None:
+        if deadline := _SENDING.get():
+            deadline.follow(self)  # its socket appears while it connects, before TLS
+        super().connect()  # type: ignore[misc]
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if deadline := _SENDING.get():
+            deadline.follow(self)  # a kept-alive connection does not connect again
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self) -> Any:
+        if deadline := _SENDING.get():
+            deadline.pin(self.sock)  # type: ignore[attr-defined]
+        return super().getresponse()  # type: ignore[misc]
+
+
+class _DeadlinePool:
+    """Mixed into urllib3's connection pools: never hands a connection cut at a deadline on."""
+
+    def _put_conn(self, conn: Any) -> None:
+        deadline = _SENDING.get()
+        if deadline is not None and deadline.cut(conn):
+            conn.close()
+            conn = None
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+@functools.cache
+def _with_deadline(pool_class: type) -> type:
+    if issubclass(pool_class, _DeadlinePool):
+        return pool_class
+    connection_class = pool_class.ConnectionCls  # type: ignore[attr-defined]
+    watched = type(f"Deadline{connection_class.__name__}", (_DeadlineConnection, connection_class), {})
+    return type(f"Deadline{pool_class.__name__}", (_DeadlinePool, pool_class), {"ConnectionCls": watched})
+
+
+def _enforce_deadlines(manager: PoolManager) -> PoolManager:
+    # Every scheme the manager knows (SOCKS proxies have pools of their own) gets the mixins.
+    manager.pool_classes_by_scheme = {
+        scheme: _with_deadline(pool_class) for scheme, pool_class in manager.pool_classes_by_scheme.items()
+    }
+    return manager
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter, with connections that let a send's deadline cut them."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _enforce_deadlines(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        return _enforce_deadlines(super().proxy_manager_for(proxy, **proxy_kwargs))

@@ -2,6 +2,7 @@
 
     KaptureError
      ├── PayloadInvalid          the payload broke a rule; nothing was sent
+     │    └── PayloadTooDeep     nested too deeply to copy or write (thousands of [ or {)
      ├── TransportError          no usable answer came back over the wire
      │    ├── NetworkError       failed before the request left (refused, DNS, TLS)
      │    └── OutcomeUnknown     sent, then a timeout or a dropped connection:
@@ -47,6 +48,16 @@ class PayloadInvalid(KaptureError, ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(p.message for p in self.problems) or "The payload is invalid.")
+
+
+class PayloadTooDeep(PayloadInvalid):
+    """The payload is nested too deeply to copy or write as JSON; it was not sent."""
+
+    def __init__(self) -> None:
+        # Python gives up past about a thousand levels (RecursionError); no real order comes close.
+        super().__init__(
+            [Problem("", "The payload is nested too deeply to send (thousands of [ or { inside each other).")]
+        )
 
 
 class _ResultError(KaptureError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ from kapture import (
     HTTPStatusError,
     InvalidResponse,
     KaptureClient,
+    KaptureResult,
     NetworkError,
     OrderPayload,
     Outcome,
@@ -26,6 +28,8 @@ from kapture import (
 )
 from kapture.client import ADD_UPDATE_PATH
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
+from tests.hostile import evil
+from tests.hostile.evil import EvilServer, Peer
 
 
 def free_port() -> int:
@@ -276,3 +280,40 @@ def test_the_client_repr_hides_the_credential() -> None:
     kc = KaptureClient("https://acme.kapturecrm.com", username="alice", password="S3cret!")
     assert "S3cret" not in repr(kc) and "S3cret" not in repr(vars(kc))
     kc.close()
+
+
+def test_24_sessions_sending_at_once_each_get_their_answer_and_keep_their_connections(
+    order: OrderPayload, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The app shares one client across every browser session, each sending from its own thread.
+    # A server of our own with a deep listen queue: the sandbox's (socketserver's default of 5)
+    # drops some of 24 connections opened in the same instant.
+    def kapture(peer: Peer) -> None:
+        while peer.read_request():
+            time.sleep(0.3)  # so all 24 sends are in flight at the same moment
+            body = json.dumps({"status": "success", "Order": {"order_id": 1000 + peer.number}}).encode()
+            peer.send(evil.answer("200 OK", {"Content-Type": "application/json"}, body, keep_alive=True))
+
+    caplog.set_level(logging.WARNING, logger="urllib3")
+    server = EvilServer(kapture)
+    senders = 24
+    barrier = threading.Barrier(senders)
+    results: list[KaptureResult | None] = [None] * senders
+    try:
+        with KaptureClient(server.url, token="dGVzdDp0ZXN0", timeout=(5, 10)) as kc:
+
+            def send(n: int) -> None:
+                barrier.wait()
+                results[n] = kc.add_order(order)
+
+            threads = [threading.Thread(target=send, args=(n,)) for n in range(senders)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=30)
+    finally:
+        server.close()
+    assert [result.outcome if result else None for result in results] == [Outcome.SUCCESS] * senders
+    assert len({result.order_id for result in results if result}) == senders  # one connection each
+    discarded = [r.getMessage() for r in caplog.records if "Connection pool is full" in r.getMessage()]
+    assert discarded == []

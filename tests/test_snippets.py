@@ -16,6 +16,7 @@ import pytest
 from kapture import basic_token, encode, snippets, vendor_example
 from kapture.client import ADD_UPDATE_PATH, PULL_PATH
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
+from tests.hostile.evil import EvilServer, Peer, answer
 
 SANDBOX_TOKEN = basic_token(DEMO_USERNAME, DEMO_PASSWORD)
 PASSWORD = "S3cret-pass!"
@@ -36,7 +37,8 @@ def payload(name: str) -> dict[str, Any]:
 
 
 def run(command: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KAPTURE_TOKEN": SANDBOX_TOKEN, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    loopback = "127.0.0.1,127.0.0.2"
+    env = {**os.environ, "KAPTURE_TOKEN": SANDBOX_TOKEN, "NO_PROXY": loopback, "no_proxy": loopback}
     return subprocess.run(
         command, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False
     )
@@ -162,3 +164,36 @@ def test_executed_snippet_sends_a_text_body_byte_for_byte(
     assert result.returncode == 0, result.stderr
     [seen] = sandbox.state.requests
     assert seen.body == text.encode("utf-8")
+
+
+@pytest.mark.parametrize("kind", RUNNERS)
+def test_executed_snippet_does_not_follow_a_redirect_to_another_host(tmp_path: Path, kind: str) -> None:
+    # 307 keeps the method and the body: a snippet that followed it would send the order elsewhere.
+    def catch(peer: Peer) -> None:
+        peer.read_request()
+        peer.send(answer("200 OK", {"Content-Type": "application/json"}, b'{"status": "success"}'))
+
+    catcher = EvilServer(catch, host="127.0.0.2")
+
+    def redirect(peer: Peer) -> None:
+        peer.read_request()
+        peer.send(answer("307 Temporary Redirect", {"Location": catcher.url + ADD_UPDATE_PATH}, b""))
+
+    kapture = EvilServer(redirect)
+    try:
+        result = RUNNERS[kind](MAKERS[kind](kapture.url, payload("Asha")), tmp_path)
+    finally:
+        kapture.close()
+        catcher.close()
+    assert result.returncode == 0, result.stderr
+    assert len(kapture.requests) == 1
+    assert catcher.requests == [], "the snippet followed the redirect to another host"
+    if kind != "curl":
+        assert result.stdout.startswith("307"), result.stdout
+
+
+def test_curl_snippet_quotes_a_hostile_address(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    code = snippets.curl(f"http://127.0.0.1:9/x'$(touch {marker})'", payload("Asha"))
+    run_curl(code, tmp_path)  # port 9: refused at once, if curl gets that far
+    assert not marker.exists(), "the address ran a shell command"

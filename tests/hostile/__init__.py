@@ -1,0 +1,1 @@
+"""Hostile tests: evil servers, races, hostile text and odd input (issue 9)."""

@@ -74,7 +74,8 @@ class Submission(Base):
     contact_id: Mapped[str] = mapped_column(String(40), default="")
     action_event: Mapped[str] = mapped_column(String(40), default="")
     duration_ms: Mapped[float | None] = mapped_column(Float)
-    # Denormalised from the request for search: as typed, and as searched (lower case, digits).
+    # Denormalised from the request for search: as typed, and as searched (lower case; a phone
+    # as E.164, "+919845012345", or its digits when it is no possible phone number).
     customer_name: Mapped[str] = mapped_column(String(300), default="")
     customer_name_key: Mapped[str] = mapped_column(_CodePointOrdered, default="")
     phone: Mapped[str] = mapped_column(String(40), default="")

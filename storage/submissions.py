@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, insert, or_, select, update
+import phonenumbers
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from storage.models import PENDING, UNKNOWN, Submission
+
+# Where a phone written without a country code is taken to be (ISO 3166 region, as phonenumbers
+# reads it). The app passes its setting; this is the default when nothing is configured.
+DEFAULT_PHONE_REGION = "IN"
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class SubmissionFilter:
     created_from: datetime | None = None  # inclusive
     created_to: datetime | None = None  # exclusive
     text: str = ""  # one search box: a phone, an order id, an email, a name's start or words of the message
+    phone_region: str = DEFAULT_PHONE_REGION  # for a phone searched without its country code
 
 
 @dataclass(frozen=True)
@@ -82,12 +102,12 @@ _DEFAULTS.update({"finished_at": None, "client_token": None, "http_status": None
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
 
 
-def begin(session: Session, **values: Any) -> int:
+def begin(session: Session, *, phone_region: str = DEFAULT_PHONE_REGION, **values: Any) -> int:
     """Write a pending submission and return its id (before anything is sent)."""
     row = {**_DEFAULTS, "outcome": PENDING, **values}
     row["customer_name_key"] = name_key(row["customer_name"])
-    row["phone_key"] = phone_key(row["phone"])
-    row["email"] = row["email"].strip().lower()
+    row["phone_key"] = phone_key(row["phone"], phone_region)
+    row["email"] = email_key(row["email"])
     # A plain INSERT as the first statement takes SQLite's write lock at once (no upgrade
     # from a read lock that could fail with "database is locked").
     return session.connection().execute(_INSERT, row).scalar_one()
@@ -154,7 +174,7 @@ _LATEST_SAME = (
 
 def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page: int = 50) -> Page:
     """A page of matching submissions, newest first, with the total; SQL does the work."""
-    conditions = _conditions(where)
+    conditions = _where(session, where)
     total = session.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0
     page = min(max(1, page), max(1, -(-total // per_page)))  # past the last page: the last page
     rows = session.scalars(
@@ -165,7 +185,9 @@ def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page
 
 def stream(session: Session, where: SubmissionFilter, *, batch: int = 1000) -> Iterator[Submission]:
     """Every matching submission, newest first, fetched in batches (for exports)."""
-    query = _newest_first(select(Submission).where(*_conditions(where))).execution_options(yield_per=batch)
+    query = _newest_first(select(Submission).where(*_where(session, where))).execution_options(
+        yield_per=batch
+    )
     for row in session.scalars(query):
         yield row
         session.expunge(row)  # keep memory flat however many rows go by
@@ -201,46 +223,100 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def storable(text: str) -> str:
+    """Text as both databases can hold it: a NUL or half an emoji kept as its backslash escape."""
+    # PostgreSQL refuses NUL in text and neither driver can encode a lone surrogate ("\ud83d"):
+    # both are kept visible as the escape a person would read in JSON, and nothing else changes.
+    if "\x00" in text:
+        text = text.replace("\x00", "\\x00")
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def name_key(name: str) -> str:
     """A customer name as searched: trimmed, single-spaced, lower case."""
-    return " ".join(name.split()).casefold()[:300]
+    return " ".join(storable(name).split()).casefold()[:300]
 
 
-def phone_key(phone: str) -> str:
-    """A phone as searched: its last ten digits, so +91 98450-12345 is 9845012345."""
-    return "".join(ch for ch in phone if ch.isdigit())[-10:]
+def email_key(email: str) -> str:
+    """An e-mail address as stored and searched: trimmed, lower case (fits its column)."""
+    # Lower case can grow a string ("İ" is two characters lowered): cut after lowering.
+    return storable(email).strip().lower()[:300]
+
+
+def phone_key(phone: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """A phone as searched: E.164 ("+919845012345"), the region's code where none is written.
+
+    What is not a possible phone number keeps its digits ("12345"), which never equal an E.164
+    key; more than 20 digits is no phone at all and has no key.
+    """
+    try:
+        number = phonenumbers.parse(phone, region.upper())
+    except phonenumbers.NumberParseException:  # no digits, too long, no country code known
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if len(e164) <= _PHONE_KEY_SIZE:
+            return e164
+    digits = _ascii_digits(phone)
+    return digits if len(digits) <= _PHONE_KEY_SIZE else ""
+
+
+_PHONE_KEY_SIZE = 20  # the column's size; an E.164 number is at most 16 characters
+
+
+def _ascii_digits(text: str) -> str:
+    # "９８４５" and "٩٨٤٥" are the digits 9845 to a person typing them; superscripts are not.
+    return "".join(str(int(ch)) for ch in text if ch.isdecimal())
+
+
+def rekey_phones(connection: Connection, key: Callable[[str], str], *, batch: int = 1_000) -> int:
+    """Recompute every submission's phone key with ``key``, a batch of rows at a time; how many changed."""
+    # Keyset pages by id: constant memory, and each page is an index range on any database.
+    table = Submission.__table__
+    page = select(table.c.id, table.c.phone, table.c.phone_key).order_by(table.c.id).limit(batch)
+    change = update(table).where(table.c.id == bindparam("row_id")).values(phone_key=bindparam("new_key"))
+    cached = functools.lru_cache(maxsize=10_000)(key)  # a customer's phone repeats across orders
+    changed, last = 0, None
+    while rows := connection.execute(page if last is None else page.where(table.c.id > last)).all():
+        updates = [
+            {"row_id": row_id, "new_key": new} for row_id, phone, old in rows if (new := cached(phone)) != old
+        ]
+        if updates:
+            connection.execute(change, updates)
+        changed += len(updates)
+        last = rows[-1].id
+    return changed
 
 
 def overview(session: Session, where: SubmissionFilter) -> tuple[Summary, list[tuple[date, str, int]]]:
     """The summary and the per-day counts together: the counts by outcome are summed from the days."""
-    days = per_day(session, where)
+    counted = _counts_per_day(session, where)
+    days = [(day, outcome, count) for day, outcome, count, _ in counted]
     counts: dict[str, int] = {}
     for _, outcome, count in days:
         counts[outcome] = counts.get(outcome, 0) + count
-    durations = sorted(
-        session.execute(
-            select(Submission.duration_ms).where(*_conditions(where), Submission.duration_ms.is_not(None))
-        ).scalars()
-    )
-    summary = Summary(
-        total=sum(counts.values()),
-        by_outcome=counts,
-        median_ms=_quantile(durations, 0.5),
-        p95_ms=_quantile(durations, 0.95),
-    )
+    timed = sum(timed for *_, timed in counted)
+    median, p95 = _percentiles(session, where, timed, (0.5, 0.95))
+    summary = Summary(total=sum(counts.values()), by_outcome=counts, median_ms=median, p95_ms=p95)
     return summary, days
 
 
 def per_day(session: Session, where: SubmissionFilter) -> list[tuple[date, str, int]]:
     """Submissions per UTC day and outcome, oldest day first."""
+    return [(day, outcome, count) for day, outcome, count, _ in _counts_per_day(session, where)]
+
+
+def _counts_per_day(session: Session, where: SubmissionFilter) -> list[tuple[date, str, int, int]]:
+    # Per day and outcome: the rows, and those with a duration (what the percentiles rank), in
+    # the one pass that reads the matching rows anyway.
     day = _utc_day(session)
     query = (
-        select(day, Submission.outcome, func.count())
-        .where(*_conditions(where))
+        select(day, Submission.outcome, func.count(), func.count(Submission.duration_ms))
+        .where(*_where(session, where))
         .group_by(day, Submission.outcome)
         .order_by(day)
     )
-    return [(_as_date(when), outcome, count) for when, outcome, count in session.execute(query)]
+    return [(_as_date(when), outcome, count, timed) for when, outcome, count, timed in session.execute(query)]
 
 
 def record_check(
@@ -267,17 +343,46 @@ def delete_older_than(session: Session, cutoff: datetime) -> int:
     return session.execute(delete(Submission).where(Submission.created_at < cutoff)).rowcount or 0
 
 
-def _quantile(ordered: list[float], q: float) -> float | None:
-    if not ordered:
-        return None
-    position = q * (len(ordered) - 1)
+def _percentiles(
+    session: Session, where: SubmissionFilter, count: int, quantiles: Sequence[float]
+) -> list[float | None]:
+    """The quantiles of the ``count`` matching durations, linear between ranks; the database sorts."""
+    if not count:
+        return [None for _ in quantiles]
+    timed = [*_where(session, where), Submission.duration_ms.is_not(None)]
+    if _dialect(session) == "postgresql":
+        # percentile_cont interpolates at q × (n − 1), as the SQLite branch below does.
+        continuous = [func.percentile_cont(q).within_group(Submission.duration_ms) for q in quantiles]
+        found = session.execute(select(*continuous).where(*timed)).one()
+        return [None if value is None else float(value) for value in found]
+    positions = [q * (count - 1) for q in quantiles]
+    wanted = {min(int(position) + step, count - 1) for position in positions for step in (0, 1)}
+    # One sort of the matching durations (read from the covering index), four rows back.
+    place = (func.row_number().over(order_by=Submission.duration_ms) - 1).label("place")
+    ranked = select(place, Submission.duration_ms.label("ms")).where(*timed).subquery()
+    chosen = select(ranked.c.place, ranked.c.ms).where(ranked.c.place.in_(sorted(wanted)))
+    at = {place: ms for place, ms in session.execute(chosen)}
+    return [_between(at, position, count) for position in positions]
+
+
+def _between(at: dict[int, float], position: float, count: int) -> float | None:
     low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    high = min(low + 1, count - 1)
+    if low not in at or high not in at:
+        return None  # rows deleted since they were counted (outside one snapshot): no figure
+    return at[low] + (at[high] - at[low]) * (position - low)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _where(session: Session, where: SubmissionFilter) -> list[ColumnElement[bool]]:
+    return _conditions(where, _dialect(session))
 
 
 def _utc_day(session: Session) -> ColumnElement[Any]:
-    if session.get_bind().dialect.name == "postgresql":
+    if _dialect(session) == "postgresql":
         return func.date(func.timezone("UTC", Submission.created_at))
     # SQLite keeps UTC text ("2026-11-27 03:44:46.123"): its first ten characters are the UTC day,
     # and cutting them is cheaper than parsing every timestamp with date().
@@ -288,41 +393,56 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+_LARGEST_ID = 2**63 - 1  # a BIGINT; a larger number bound to the id would fail on PostgreSQL
 _PHONE_PUNCTUATION = " +-().\u00a0"  # how people write phones: +91 (98450) 12345, 98450.12345
 
 
-def _text_condition(text: str) -> ColumnElement[bool] | None:
-    text = text.strip()
+def _text_condition(text: str, dialect: str, region: str) -> ColumnElement[bool] | None:
+    """What the one search box means by the text; any text at all gives a condition or none."""
+    text = storable(text).strip()
     if not text:
         return None
-    if text.startswith("#") and text[1:].isascii() and text[1:].isdigit() and len(text) <= 19:  # "#123"
-        return Submission.id == int(text[1:])
+    if text.startswith("#") and text[1:].isdecimal():  # "#123": an entry's number
+        number = _ascii_digits(text[1:])
+        if len(number) > len(str(_LARGEST_ID)) or int(number) > _LARGEST_ID:
+            return false()  # no such entry (and no int() of 50,000 digits, which Python refuses)
+        return Submission.id == int(number)
     if "@" in text:
-        return Submission.email == text.lower()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and all(ch.isdigit() or ch in _PHONE_PUNCTUATION for ch in text):
+        return Submission.email == email_key(text)
+    digits = _ascii_digits(text)
+    if digits and all(ch.isdecimal() or ch in _PHONE_PUNCTUATION for ch in text):
         matches = [Submission.order_id == digits]
-        if len(digits) >= 7:
-            matches.append(Submission.phone_key == phone_key(digits))
+        key = phone_key(text, region)
+        if len(digits) >= 7 and key:
+            matches.append(Submission.phone_key == key)
         return or_(*matches)
     key = name_key(text)
     return or_(
         and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + _LAST_CHAR),
-        Submission.message.icontains(text, autoescape=True),
+        _message_contains(text, dialect),
     )
 
 
-def _conditions(where: SubmissionFilter) -> list[ColumnElement[bool]]:
+def _message_contains(text: str, dialect: str) -> ColumnElement[bool]:
+    # Not LIKE: SQLite refuses a pattern over 50,000 bytes ("LIKE or GLOB pattern too complex"),
+    # PostgreSQL's LIKE takes seconds to miss with a long one, and a substring search has no
+    # wildcards to escape. lower() folds case as each database's ILIKE / LIKE does.
+    position = func.strpos if dialect == "postgresql" else func.instr
+    return position(func.lower(Submission.message), func.lower(text)) > 0
+
+
+def _conditions(where: SubmissionFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    text = _text_condition(where.text)
+    text = _text_condition(where.text, dialect, where.phone_region)
     if text is not None:
         conditions.append(text)
-    if where.phone and phone_key(where.phone):
-        conditions.append(Submission.phone_key == phone_key(where.phone))
+    phone = phone_key(where.phone, where.phone_region)
+    if phone:
+        conditions.append(Submission.phone_key == phone)
     if where.order_id.strip():
-        conditions.append(Submission.order_id == where.order_id.strip())
+        conditions.append(Submission.order_id == storable(where.order_id.strip()))
     if where.email.strip():
-        conditions.append(Submission.email == where.email.strip().lower())
+        conditions.append(Submission.email == email_key(where.email))
     if where.customer_name.strip():
         key = name_key(where.customer_name)
         # A range, not LIKE: it uses the index on every database and needs no escaping.
@@ -330,15 +450,15 @@ def _conditions(where: SubmissionFilter) -> list[ColumnElement[bool]]:
             and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + _LAST_CHAR)
         )
     if where.outcomes:
-        conditions.append(Submission.outcome.in_(list(where.outcomes)))
+        conditions.append(Submission.outcome.in_([storable(outcome) for outcome in where.outcomes]))
     if where.sources:
-        conditions.append(Submission.source.in_(list(where.sources)))
+        conditions.append(Submission.source.in_([storable(source) for source in where.sources]))
     if where.profile_name:
-        conditions.append(Submission.profile_name == where.profile_name)
+        conditions.append(Submission.profile_name == storable(where.profile_name))
     if where.operator:
-        conditions.append(Submission.operator == where.operator)
+        conditions.append(Submission.operator == storable(where.operator))
     if where.run_id:
-        conditions.append(Submission.run_id == where.run_id)
+        conditions.append(Submission.run_id == storable(where.run_id))
     if where.created_from:
         conditions.append(Submission.created_at >= where.created_from)
     if where.created_to:

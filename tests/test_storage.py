@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import random
+import tracemalloc
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from services.journal import Journal
 from storage import submissions, templates
-from storage.db import SQLITE_BUSY_TIMEOUT_MS, make_engine, upgrade
+from storage.db import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, make_engine, upgrade
 from storage.models import Submission
 from storage.submissions import Finish, SubmissionFilter
 from storage.templates import TemplateNameTaken
@@ -22,7 +26,7 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SANDBOX = "http://127.0.0.1:8765"
 HASH = "a" * 64
 
-HEAD = "0004"  # the newest migration in storage/migrations/versions
+HEAD = "0005"  # the newest migration in storage/migrations/versions
 
 
 def row(**overrides: Any) -> dict[str, Any]:
@@ -42,6 +46,14 @@ def row(**overrides: Any) -> dict[str, Any]:
 
 def add(session: Session, **overrides: Any) -> int:
     return submissions.begin(session, **row(**overrides))
+
+
+def finished(session: Session, *, duration_ms: float | None, **overrides: Any) -> int:
+    submission_id = add(session, **overrides)
+    submissions.finish(
+        session, submission_id, Finish(outcome="success", finished_at=T0, duration_ms=duration_ms)
+    )
+    return submission_id
 
 
 def fetch(session: Session, submission_id: int) -> Submission:
@@ -93,6 +105,56 @@ def test_upgrading_again_is_harmless_and_keeps_the_rows(journal: Journal) -> Non
         assert fetch(session, kept).customer_name == "Asha Traders"
         assert templates.find(session, "Smoke") is not None
         assert session.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD]
+
+
+def migrate(engine: Engine, revision: str, **attributes: Any) -> None:
+    """Run the migrations up (or down) to a revision, as storage.db.upgrade runs them to head."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes.update(attributes, connection=connection)
+        if revision < current_revision(connection):
+            command.downgrade(config, revision)
+        else:
+            command.upgrade(config, revision)
+
+
+def current_revision(connection: Connection) -> str:
+    if not inspect(connection).has_table("alembic_version"):
+        return ""
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+def test_upgrading_from_0004_turns_old_phone_keys_into_e164(engine: Engine) -> None:
+    migrate(engine, "0004")
+    phones = [INDIA, UAE, "098450 12345", "050 123 4567", "ext. 22", ""]
+    old_keys = ["9845012345", "9845012345", "9845012345", "0501234567", "22", ""]
+    with engine.begin() as connection:  # rows as revision 0004 wrote them: the last ten digits
+        connection.execute(
+            Submission.__table__.insert(),
+            [
+                {**row(), "outcome": "success", "phone": p, "phone_key": k}
+                for p, k in zip(phones, old_keys, strict=True)
+            ],
+        )
+    migrate(engine, "0005", phone_region="AE")  # the region the app is configured with
+    assert phone_keys(engine) == {
+        INDIA: "+919845012345",
+        UAE: "+9719845012345",
+        "098450 12345": "+9719845012345",  # no country code: read as a number in the region
+        "050 123 4567": "+971501234567",
+        "ext. 22": "22",  # no possible phone: its digits
+        "": "",
+    }
+    migrate(engine, "0004")  # and back: the last ten digits again
+    assert phone_keys(engine) == dict(zip(phones, old_keys, strict=True))
+
+
+def phone_keys(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        return {
+            phone: key for phone, key in connection.execute(text("SELECT phone, phone_key FROM submissions"))
+        }
 
 
 def test_sqlite_is_tuned_for_many_writers_and_its_folder_is_created(tmp_path) -> None:
@@ -148,7 +210,7 @@ def test_begin_writes_a_pending_row_with_search_keys(session: Session) -> None:
     written = fetch(session, submission_id)
     assert written.outcome == "pending"
     assert written.finished_at is None
-    assert written.phone == "+91 98450-12345" and written.phone_key == "9845012345"
+    assert written.phone == "+91 98450-12345" and written.phone_key == "+919845012345"
     assert written.email == "orders@asha.example"
     assert written.customer_name == "  Asha   TRADERS " and written.customer_name_key == "asha traders"
 
@@ -206,6 +268,83 @@ def test_search_by_phone_in_any_format(session: Session) -> None:
     assert found(session, phone="0091-9845012345") == [asha]
 
 
+# The same ten digits after another country code: a different customer (in Dubai, not Bengaluru).
+INDIA, UAE = "+91 98450 12345", "+971 98450 12345"
+
+
+@pytest.mark.parametrize(
+    "typed", ["+91 98450 12345", "098450 12345", "(0)98450-12345", "98450 12345", "0091 98450 12345"]
+)
+def test_an_indian_phone_in_any_format_finds_only_the_indian_customer(session: Session, typed: str) -> None:
+    india = add(session, phone=INDIA)
+    add(session, phone=UAE, created_at=T0 + timedelta(minutes=1))
+    assert found(session, text=typed) == [india]
+    assert found(session, phone=typed) == [india]
+
+
+@pytest.mark.parametrize("typed", ["+971 98450 12345", "00971 98450 12345", "+971-98450-12345"])
+def test_a_phone_with_another_country_code_finds_only_that_customer(session: Session, typed: str) -> None:
+    add(session, phone=INDIA)
+    uae = add(session, phone=UAE, created_at=T0 + timedelta(minutes=1))
+    assert found(session, text=typed) == [uae]
+    assert found(session, phone=typed) == [uae]
+
+
+def test_phone_keys_are_e164_numbers(session: Session) -> None:
+    keys = {
+        typed: fetch(session, add(session, phone=typed)).phone_key
+        for typed in (
+            "+91 98450-12345",
+            "098450 12345",
+            "(0)98450-12345",
+            "+971 50 123 4567",
+            "080 2222 3333",
+        )
+    }
+    assert keys == {
+        "+91 98450-12345": "+919845012345",
+        "098450 12345": "+919845012345",
+        "(0)98450-12345": "+919845012345",
+        "+971 50 123 4567": "+971501234567",
+        "080 2222 3333": "+918022223333",  # a Bengaluru landline
+    }
+
+
+def test_a_phone_without_a_country_code_is_read_in_the_region_given(session: Session) -> None:
+    dubai = add(session, phone="050 123 4567", phone_region="AE")
+    assert fetch(session, dubai).phone_key == "+971501234567"
+    assert found(session, text="050 123 4567", phone_region="AE") == [dubai]
+    assert found(session, phone="+971 50 123 4567") == [dubai]
+    assert found(session, text="050 123 4567") == []  # read as an Indian number: someone else
+
+
+@pytest.mark.parametrize(
+    ("phone", "key"),
+    [
+        ("12345", "12345"),  # too short for any country: its digits
+        ("ext. 22", "22"),
+        ("", ""),
+        ("no phone", ""),
+        ("9" * 25, ""),  # more digits than any phone: no key at all
+        ("９８４５０ １２３４５", "+919845012345"),  # full-width digits are digits
+    ],
+)
+def test_what_is_no_possible_phone_keeps_its_digits(session: Session, phone: str, key: str) -> None:
+    assert fetch(session, add(session, phone=phone)).phone_key == key
+
+
+def test_phone_keys_of_existing_rows_are_recomputed_in_batches(journal: Journal) -> None:
+    with journal.sessions.begin() as session:
+        made = {phone: add(session, phone=phone) for phone in (INDIA, UAE, "12345", "")}
+        session.execute(text("UPDATE submissions SET phone_key = 'stale'"))
+    with journal.engine.begin() as connection:
+        changed = submissions.rekey_phones(connection, submissions.phone_key, batch=3)
+    assert changed == 4
+    with journal.sessions() as session:
+        keys = {phone: fetch(session, made[phone]).phone_key for phone in made}
+    assert keys == {INDIA: "+919845012345", UAE: "+9719845012345", "12345": "12345", "": ""}
+
+
 def test_search_by_order_id(session: Session) -> None:
     wanted = add(session, order_id="1001")
     add(session, order_id="1002")
@@ -216,6 +355,25 @@ def test_search_by_email_in_any_case(session: Session) -> None:
     wanted = add(session, email="orders@asha.example")
     add(session, email="orders@ravi.example")
     assert found(session, email="ORDERS@Asha.Example") == [wanted]
+
+
+def test_an_email_is_found_whole_not_by_a_part(session: Session) -> None:
+    wanted = add(session, email="Orders@Asha.example")
+    add(session, email="big.orders@asha.example")
+    add(session, email="orders@asha.example.in")
+    for typed in ("orders@asha.example", " ORDERS@ASHA.EXAMPLE "):
+        assert found(session, text=typed) == [wanted]
+        assert found(session, email=typed) == [wanted]
+    assert found(session, text="orders@asha") == []
+
+
+def test_an_email_that_grows_when_lowered_still_fits_and_is_found(session: Session) -> None:
+    # "İ" lowers to two characters: 300 of them were 600 characters, too long for PostgreSQL.
+    address = "İ" * 290 + "@x.example"
+    wanted = add(session, email=address)
+    assert len(fetch(session, wanted).email) == 300
+    assert found(session, email=address) == [wanted]
+    assert found(session, text=address.lower()) == [wanted]
 
 
 def test_search_by_customer_name_prefix_in_any_case(session: Session) -> None:
@@ -287,6 +445,52 @@ def test_a_search_matching_nothing_has_one_empty_page(session: Session) -> None:
     add(session, phone="9845012345")
     shown = submissions.search(session, SubmissionFilter(phone="1111111111"))
     assert (shown.rows, shown.total, shown.pages) == ([], 0, 1)
+
+
+# --- summary --------------------------------------------------------------------------------------
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The reference: linear between the two ranks around q × (n − 1), as the log has always shown."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 20, 101])
+def test_the_median_and_p95_are_linear_between_ranks(session: Session, count: int) -> None:
+    rng = random.Random(count)
+    durations = [float(rng.choice((150, 200, 200, 950))) + rng.random() for _ in range(count)]
+    for n, ms in enumerate(durations):
+        finished(session, duration_ms=ms, created_at=T0 + timedelta(seconds=n))
+    finished(session, duration_ms=None)  # no time taken (never sent): counted, not timed
+    finished(session, duration_ms=99_999.0, source="bulk")  # filtered out
+    summary, _ = submissions.overview(session, SubmissionFilter(sources=("form",)))
+    assert summary.total == count + 1
+    assert summary.median_ms == pytest.approx(quantile(durations, 0.5))
+    assert summary.p95_ms == pytest.approx(quantile(durations, 0.95))
+
+
+def test_the_summary_of_many_durations_holds_none_of_them_in_python(session: Session) -> None:
+    table = Submission.__table__
+    timed = [{**row(), "outcome": "success", "duration_ms": n % 997} for n in range(TIMED)]
+    session.execute(table.insert(), timed)
+    where = SubmissionFilter(outcomes=("success",))
+    submissions.overview(session, where)  # statements compiled and cached before measuring
+    tracemalloc.start()
+    try:
+        summary, _ = submissions.overview(session, where)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert summary.median_ms == pytest.approx(quantile([n % 997 for n in range(TIMED)], 0.5))
+    # 50,000 durations as Python floats in a list take over 1.6 MB; four numbers take nothing.
+    assert peak < 400_000
+
+
+TIMED = 50_000
 
 
 # --- stream ---------------------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 Every page sends through here, so an order is journaled the same way whichever page sent it.
 The row is written *before* sending (outcome ``pending``): a crash or a timeout in between
-leaves a row that says so, never silence.
+leaves a row that says so, never silence. The duplicate guard's check and that write are one
+step on every database (``storage.guard``), so two identical sends at once make one order.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import time
@@ -17,17 +19,20 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from kapture import KaptureClient, KaptureResult, OrderPayload, Outcome, PayloadInvalid, Problem, encode
 from kapture.client import utf8
+from kapture.exceptions import PayloadTooDeep
 from kapture.validation import validate_order
-from services.journal import Journal
+from services.journal import Journal, reason, unwritable
 from services.settings import Profile
-from storage import submissions
+from storage import guard, submissions
 from storage.models import INVALID, PENDING, UNKNOWN, Submission
 
 DEFAULT_DUPLICATE_WINDOW = timedelta(minutes=10)
+_TOO_DEEP = "(a payload nested too deeply to store)"
 _ANSWER_GRACE_SECONDS = 2.0  # beyond the client's own timeouts, for the journal write
 # Earlier submissions that may have created the order: an identical one asks before sending.
 # A definite refusal (rejected, auth, network error, invalid) never holds a retry back.
@@ -94,7 +99,10 @@ class Submitter:
         """Validate and send an order (``add``) or an update of one (``update``)."""
         if operation not in ("add", "update"):
             raise ValueError(f"submit() adds or updates, not {operation!r}")
-        data = payload.to_payload() if isinstance(payload, OrderPayload) else copy.deepcopy(dict(payload))
+        try:
+            data = payload.to_payload() if isinstance(payload, OrderPayload) else copy.deepcopy(dict(payload))
+        except RecursionError:  # nested past what Python can copy: nothing of it can be stored either
+            return self._refuse(_TOO_DEEP, None, PayloadTooDeep().problems, operation, context)
         if operation == "update" and isinstance(data.get("order_info"), dict):
             data["order_info"]["update"] = True
         try:
@@ -115,7 +123,7 @@ class Submitter:
         """Send text byte for byte, valid JSON or not (QA's raw send)."""
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read: sent as text
             data = None
         try:
             utf8(text)
@@ -132,22 +140,14 @@ class Submitter:
         token: str | None,
         confirm_duplicate: bool,
     ) -> Submitted:
-        if token:
-            first = self._first_with_token(token)
-            if first is not None:
-                return Submitted(Status.REPEAT, submission=first)
-        digest = payload_hash(body, data)
-        if not confirm_duplicate:
-            earlier = self._recent_possible_order(digest)
-            if earlier is not None:
-                return Submitted(Status.DUPLICATE, earlier=earlier)
+        token = _stored_token(token)
+        row = self._row(body, data, operation, context, payload_hash(body, data))
         try:
-            with self._journal.sessions.begin() as session:
-                submission_id = submissions.begin(
-                    session, **self._row(body, data, operation, context, digest), client_token=token or None
-                )
-        except IntegrityError:  # the same token, a moment ago, from another thread
-            return Submitted(Status.REPEAT, submission=self._first_with_token(token or ""))
+            begun = self._begin(row, token, guarded=not confirm_duplicate)
+        except SQLAlchemyError as exc:  # nothing was sent: a send without its row could be lost
+            raise unwritable(exc) from exc
+        if isinstance(begun, Submitted):
+            return begun
         try:
             result = self._client.send_raw(body, operation=operation)
             done = _finish_from(result)
@@ -159,10 +159,51 @@ class Submitter:
                 error=f"Order Desk failed while sending ({type(exc).__name__}: {exc}). "
                 "The order may have been created: check before sending it again.",
             )
-        with self._journal.sessions.begin() as session:
-            submissions.finish(session, submission_id, done)
-            row = submissions.get(session, submission_id)
-        return Submitted(Status.SENT, submission=row, result=result)
+        return Submitted(Status.SENT, submission=self._finish(begun, row, done), result=result)
+
+    def _begin(self, row: dict[str, Any], token: str | None, *, guarded: bool) -> int | Submitted:
+        """Write the pending row, or say why not: a repeated token, or a duplicate (when guarded).
+
+        The duplicate check and the write are one step (see storage.guard): of two identical
+        sends at the same moment, one writes its row and the other finds it.
+        """
+        if token and (first := self._first_with_token(token)) is not None:
+            return Submitted(Status.REPEAT, submission=first)
+        repeated, earlier = False, None
+        try:
+            with self._journal.sessions.begin() as session:
+                if not guarded:  # confirmed by the person: sent past the check on purpose
+                    return submissions.begin(
+                        session, **row, client_token=token, phone_region=self._journal.phone_region
+                    )
+                guard.hold(session, base_url=row["base_url"], payload_hash=row["payload_hash"])
+                # A second click of one act is a repeat, not a duplicate of its own first send.
+                repeated = token is not None and submissions.by_token(session, token) is not None
+                earlier = None if repeated else self._recent_possible_order(session, row)
+                if not repeated and earlier is None:
+                    return submissions.begin(
+                        session, **row, client_token=token, phone_region=self._journal.phone_region
+                    )
+        except IntegrityError:  # the same token, a moment ago, from another thread
+            repeated = True
+        if repeated:  # waited for outside the lock: its answer may take the client's whole timeout
+            return Submitted(Status.REPEAT, submission=self._first_with_token(token or ""))
+        return Submitted(Status.DUPLICATE, earlier=earlier)
+
+    def _finish(self, submission_id: int, row: dict[str, Any], done: submissions.Finish) -> Submission:
+        done = _fitted_finish(done)
+        try:
+            with self._journal.sessions.begin() as session:
+                submissions.finish(session, submission_id, done)
+                finished = submissions.get(session, submission_id)
+            if finished is not None:
+                return finished
+        except SQLAlchemyError as exc:
+            # Sent, but the answer cannot be written: show it all the same. The log keeps the
+            # row pending; it becomes unknown once its grace has passed.
+            unsaved = f"Order Desk could not write this answer to the submission log ({reason(exc)})."
+            done = dataclasses.replace(done, error=_fit("error", f"{done.error} {unsaved}".strip()))
+        return _unsaved(submission_id, row, done)
 
     def _first_with_token(self, token: str) -> Submission | None:
         """The submission made with the token, waiting while its answer is still on the way.
@@ -183,34 +224,37 @@ class Submitter:
         self, body: str, data: Any, problems: list[Problem], operation: str, context: Context
     ) -> Submitted:
         now = datetime.now(UTC)
-        with self._journal.sessions.begin() as session:
-            submission_id = submissions.begin(
-                session,
-                **self._row(body, data, operation, context, payload_hash(body, data)),
-                outcome=INVALID,
-                finished_at=now,
-                message=" ".join(p.message for p in problems),
-                duration_ms=0.0,
-            )
-            row = submissions.get(session, submission_id)
+        try:
+            with self._journal.sessions.begin() as session:
+                submission_id = submissions.begin(
+                    session,
+                    **self._row(body, data, operation, context, payload_hash(body, data)),
+                    outcome=INVALID,
+                    finished_at=now,
+                    message=_fit("message", " ".join(p.message for p in problems)),
+                    duration_ms=0.0,
+                    phone_region=self._journal.phone_region,
+                )
+                row = submissions.get(session, submission_id)
+        except SQLAlchemyError as exc:
+            raise unwritable(exc) from exc
         return Submitted(Status.INVALID, submission=row, problems=problems)
 
-    def _recent_possible_order(self, digest: str) -> Submission | None:
-        with self._journal.sessions() as session:
-            return submissions.latest_same(
-                session,
-                base_url=self._profile.base_url,
-                payload_hash=digest,
-                since=datetime.now(UTC) - self._duplicate_window,
-                outcomes=MAY_HAVE_CREATED,
-            )
+    def _recent_possible_order(self, session: Session, row: dict[str, Any]) -> Submission | None:
+        return submissions.latest_same(
+            session,
+            base_url=row["base_url"],
+            payload_hash=row["payload_hash"],
+            since=datetime.now(UTC) - self._duplicate_window,
+            outcomes=MAY_HAVE_CREATED,
+        )
 
     def _row(self, body: str, data: Any, operation: str, context: Context, digest: str) -> dict[str, Any]:
         customer = data.get("customer_info") if isinstance(data, dict) else None
         customer = customer if isinstance(customer, dict) else {}
         order = data.get("order_info") if isinstance(data, dict) else None
         order = order if isinstance(order, dict) else {}
-        return {
+        row = {
             "created_at": datetime.now(UTC),
             "profile_name": self._profile.name,
             "base_url": self._profile.base_url,
@@ -220,13 +264,14 @@ class Submitter:
             "template": context.template,
             "variant": context.variant,
             "run_id": context.run_id,
-            "request_body": _storable(body),
+            "request_body": body,
             "payload_hash": digest,
-            "customer_name": _text(customer.get("customer_name"))[:300],
-            "phone": _text(customer.get("phone"))[:40],
-            "email": _text(customer.get("email_id"))[:300],
-            "order_id": _text(order.get("order_id"))[:40],
+            "customer_name": _text(customer.get("customer_name")),
+            "phone": _text(customer.get("phone")),
+            "email": _text(customer.get("email_id")),
+            "order_id": _text(order.get("order_id")),
         }
+        return {name: _fit(name, value) if isinstance(value, str) else value for name, value in row.items()}
 
 
 def payload_hash(body: str, data: Any) -> str:
@@ -281,9 +326,60 @@ def _finish_from(result: KaptureResult) -> submissions.Finish:
 
 
 def _text(value: Any) -> str:
-    return _storable(value.strip()) if isinstance(value, str) else ""
+    return value.strip() if isinstance(value, str) else ""
 
 
-def _storable(text: str) -> str:
-    # Half of an emoji ("\ud83d" in QA's JSON) cannot be stored; it is kept as that escape.
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+def _fit(column: str, value: str) -> str:
+    """The text as the journal's column holds it, alike on every database.
+
+    A NUL byte or half an emoji is kept as its visible escape (``submissions.storable``), and
+    text longer than its column is cut to the column's size (PostgreSQL refuses either). The
+    request body is kept byte for byte unless it holds such a character.
+    """
+    stored = submissions.storable(value)
+    length = getattr(_COLUMNS[column].type, "length", None)
+    return stored[:length] if length else stored
+
+
+_COLUMNS = Submission.__table__.columns
+
+
+def _stored_token(token: str | None) -> str | None:
+    if not token:
+        return None
+    if _fit("client_token", token) == token:
+        return token
+    # Too long for its column, or not storable as it is: its digest, as two cut tokens could meet.
+    return hashlib.sha256(token.encode("utf-8", "backslashreplace")).hexdigest()
+
+
+def _fitted_finish(done: submissions.Finish) -> submissions.Finish:
+    # What Kapture answered is outside text: the same rule as the request's columns.
+    return dataclasses.replace(
+        done,
+        message=_fit("message", done.message),
+        response_body=_fit("response_body", done.response_body),
+        error=_fit("error", done.error),
+        action_event=_fit("action_event", done.action_event),
+        ids={key: _fit(key, str(value)) for key, value in done.ids.items() if key in _ID_COLUMNS},
+    )
+
+
+def _unsaved(submission_id: int, row: dict[str, Any], done: submissions.Finish) -> Submission:
+    """The row as it would read had the answer been written; in no session, never saved."""
+    ids = {key: value for key, value in done.ids.items() if key in _ID_COLUMNS and value}
+    return Submission(
+        id=submission_id,
+        **{**row, **ids},
+        outcome=done.outcome,
+        finished_at=done.finished_at,
+        http_status=done.http_status,
+        message=done.message,
+        response_body=done.response_body,
+        error=done.error,
+        action_event=done.action_event,
+        duration_ms=done.duration_ms,
+    )
+
+
+_ID_COLUMNS = ("order_id", "customer_id", "enquiry_id", "contact_id")

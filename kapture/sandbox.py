@@ -12,6 +12,8 @@ QA and tests see every way a real tenant can misbehave:
     slow             process the order, but answer only after ``slow_seconds``
 
 Faults and latency apply before authentication, like trouble in front of the real server.
+A tenant works in its own time zone (``set_time_zone``): orders are filed under its local day,
+and the pull filters ``createStartDate`` / ``createEndDate`` compare with that day.
 ``python -m kapture.sandbox --port 8765`` runs it standalone; ``start_sandbox()`` runs it in
 a thread and returns its URL. ``/_sandbox/...`` endpoints inspect it and set faults.
 """
@@ -24,7 +26,7 @@ import socket
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -85,6 +87,13 @@ class Faults:
         return faults
 
 
+def tenant_zone(utc_offset: timedelta) -> timezone:
+    """The fixed-offset zone of a tenant; the world's zones run from UTC−12:00 to UTC+14:00."""
+    if not timedelta(hours=-12) <= utc_offset <= timedelta(hours=14):
+        raise ValueError("a tenant's UTC offset is between -12:00 and +14:00")
+    return timezone(utc_offset) if utc_offset else UTC
+
+
 def _check_number(name: str, value: object, *, whole: bool) -> None:
     kinds = (int,) if whole else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
@@ -128,6 +137,8 @@ class SandboxState:
         self.faults = Faults()
         self.requests: deque[ReceivedRequest] = deque(maxlen=10_000)
         self.stopping = threading.Event()
+        # Kapture's tenants file orders under their local day (IST for most); UTC by default.
+        self.zone: timezone = UTC
         self._lock = threading.Lock()
         self._orders: dict[int, StoredOrder] = {}
         self._customers: dict[str, int] = {}
@@ -172,7 +183,7 @@ class SandboxState:
         """Store a new order, matching the customer by phone or email."""
         customer = payload["customer_info"]
         contacts = payload.get("contact_info") or [{}]  # checked by _add_update: a list of objects
-        now = datetime.now(UTC)
+        now = datetime.now(self.zone)
         with self._lock:
             keys = [f"{kind}:{value}" for kind, value in (("phone", _phone_key(customer.get("phone"))),
                     ("email", str(customer.get("email_id") or "").strip().lower())) if value]  # fmt: skip
@@ -209,7 +220,7 @@ class SandboxState:
             order.phone = str(customer.get("phone", order.phone))
             order.email = str(customer.get("email_id", order.email))
             order.erp_order_id = str(payload.get("order_info", {}).get("erp_order_id", order.erp_order_id))
-            order.updated_at = datetime.now(UTC).isoformat(timespec="seconds")
+            order.updated_at = datetime.now(self.zone).isoformat(timespec="seconds")
             order.payload = payload
             return order
 
@@ -238,6 +249,10 @@ class Sandbox:
         """Set fault knobs by name (``mode``, ``latency_ms``, ``slow_seconds``, ``times``…)."""
         self.state.set_faults(Faults.from_dict(knobs))
 
+    def set_time_zone(self, utc_offset: timedelta) -> None:
+        """File new orders under the local day of a tenant this far from UTC (−12:00 to +14:00)."""
+        self.state.zone = tenant_zone(utc_offset)
+
     def stop(self) -> None:
         """Stop serving; slow answers in flight are cut short."""
         self.state.stopping.set()
@@ -263,7 +278,7 @@ def start_sandbox(
 def _make_server(
     host: str, port: int, username: str, password: str, verbose: bool = False
 ) -> ThreadingHTTPServer:
-    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    server_class = _IPv6Server if ":" in host else _Server
     server = server_class((host, port), _Handler)
     server.daemon_threads = True
     server.state = SandboxState(username, password)  # type: ignore[attr-defined]
@@ -271,7 +286,13 @@ def _make_server(
     return server
 
 
-class _IPv6Server(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections when many browser sessions (or a
+    # bulk job) send at the same instant; a real tenant sits behind a load balancer.
+    request_queue_size = 128
+
+
+class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
@@ -377,7 +398,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 400, _failed("Content-Type must be application/json")
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past what the parser can follow: malformed too
             return 400, _failed("Malformed JSON request body")
         if not isinstance(payload, dict):
             return 400, _failed("Request body must be a JSON object")
@@ -549,10 +570,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--fault", choices=[f.value for f in Fault], default=Fault.NONE.value)
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--utc-offset-minutes", type=int, default=0, help="the tenant's time zone (IST: 330)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
     server = _make_server(args.host, args.port, args.username, args.password, verbose=not args.quiet)
     server.state.set_faults(Faults(mode=Fault(args.fault), latency_ms=args.latency_ms))  # type: ignore[attr-defined]
+    server.state.zone = tenant_zone(timedelta(minutes=args.utc_offset_minutes))  # type: ignore[attr-defined]
     print(f"Kapture sandbox on {_url(server)} (user {args.username!r}); Ctrl+C stops it.", flush=True)
     try:
         server.serve_forever()

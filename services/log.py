@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
 from kapture import KaptureClient, PayloadInvalid
 from services.journal import Journal
+from services.settings import same_kapture, shown_address
 from storage import submissions
 from storage.models import Submission
 from storage.submissions import Page, SubmissionFilter, Summary
@@ -32,13 +33,13 @@ UNKNOWN_OUTCOMES = ("unknown", "timeout_unknown", "invalid_response", "pending")
 def page(journal: Journal, where: SubmissionFilter, number: int, per_page: int = 50) -> Page:
     """One page of the filtered log, newest first, with the total."""
     with journal.sessions() as session:
-        return submissions.search(session, where, page=number, per_page=per_page)
+        return submissions.search(session, _in_region(journal, where), page=number, per_page=per_page)
 
 
 def overview(journal: Journal, where: SubmissionFilter) -> tuple[Summary, list[tuple[date, str, int]]]:
     """The summary and the per-day counts, in one go (what the log page shows above its table)."""
     with journal.sessions() as session:
-        return submissions.overview(session, where)
+        return submissions.overview(session, _in_region(journal, where))
 
 
 def entry(journal: Journal, submission_id: int) -> Submission | None:
@@ -84,23 +85,124 @@ def delete_older_than(journal: Journal, days: int) -> int:
 class CheckResult:
     """What a look-up in Kapture found for an entry whose outcome was unknown."""
 
-    found: bool | None  # None: the look-up itself failed
+    found: bool | None  # None: could not tell (no look-up, a failed one, or an answer not understood)
     summary: str
-    order_id: str = ""
+    order_id: str = ""  # only when Kapture's answer names this entry's own order
+
+
+# A tenant files an order under its own local day, and the world's clocks run from UTC−12:00 to
+# UTC+14:00: the entry's UTC day can be the tenant's day before, the same day or the day after.
+_LATEST_CLOCK = timedelta(hours=14)
+# Kapture may make the order a while after the row was written: up to the client's whole timeout
+# (at most about ten minutes), or later for an answer lost on the way. An hour covers both.
+_MAKING_MARGIN = timedelta(hours=1)
+# Where a pull answer's list may sit (the answer's shape is not documented); one level deep too.
+_LIST_KEYS = ("orderList", "orders", "data", "result", "message")
+_ORDER_ID_KEYS = ("order_id", "orderId")
+_SHOWN_ORDERS = 5
 
 
 def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submission_id: int) -> CheckResult:
-    """Look the entry's order up with the Pull Order API (phone or order id, on its day) and record it."""
+    """Look the entry's order up in the Kapture it went to (Pull Order API) and record a clear answer."""
     row = entry(journal, submission_id)
     if row is None:
         return CheckResult(None, f"There is no journal entry #{submission_id}.")
-    day = row.created_at.astimezone(UTC).date().isoformat()
+    if not same_kapture(row.base_url, client.base_url):
+        # Another Kapture's "no such order" would say nothing about this one.
+        went_to = shown_address(row.base_url)
+        if row.profile_name and row.profile_name not in went_to:
+            went_to += f" (profile {row.profile_name})"
+        return CheckResult(
+            None,
+            f"Entry #{row.id} went to the Kapture at {went_to}, and Order Desk now talks to "
+            f"{shown_address(client.base_url)}: it cannot check that Kapture from here. Look the order "
+            "up in that Kapture before sending it again.",
+        )
     if row.order_id:  # an order id names one order, whenever it was made: no day to narrow by
-        by: dict[str, str] = {"orderIds": row.order_id}
-    elif row.phone:  # a phone has many orders: the ones made the day of this entry
-        by = {"phone": row.phone, "createStartDate": day, "createEndDate": day}
+        checked = _check_order_id(client, cm_id, row)
+    elif row.phone:
+        checked = _check_phone(client, cm_id, row)
     else:
         return CheckResult(None, "This entry has neither a phone nor an order id to look up.")
+    if checked.found is not None:  # a look-up that told nothing must not replace one that did
+        with journal.sessions.begin() as session:
+            submissions.record_check(
+                session,
+                submission_id,
+                checked_at=datetime.now(UTC),
+                result=checked.summary,
+                order_id=checked.order_id,
+            )
+    return checked
+
+
+def _check_order_id(client: KaptureClient, cm_id: int, row: Submission) -> CheckResult:
+    asked = _pull(client, cm_id, orderIds=row.order_id)
+    if isinstance(asked, CheckResult):
+        return asked
+    ours = [order for order in asked if _order_id(order) == row.order_id]
+    if ours:
+        text = f"Kapture has order {row.order_id}: {_listed(ours)}."
+        if row.operation == "update":
+            text += (
+                " Whether this update reached it cannot be told from here: compare its details in Kapture."
+            )
+        return CheckResult(True, text, row.order_id)
+    if asked:
+        return CheckResult(
+            None,
+            f"Could not tell: asked for order {row.order_id}, Kapture answered with other orders "
+            f"({_listed(asked)}). Look the order up in Kapture before sending it again.",
+        )
+    if row.operation == "update":
+        return CheckResult(False, f"Kapture has no order {row.order_id}: this update changed nothing there.")
+    return CheckResult(False, f"Kapture has no order {row.order_id}: it was most likely not created.")
+
+
+def _check_phone(client: KaptureClient, cm_id: int, row: Submission) -> CheckResult:
+    days = local_days(row.created_at, row.finished_at)
+    span = f"{days[0].isoformat()} to {days[-1].isoformat()}"
+    found: dict[str, dict[str, Any]] = {}
+    failures: list[str] = []
+    # One day a call: the vendor's pull APIs take at most 24 hours per call.
+    for day in days:
+        asked = _pull(
+            client, cm_id, phone=row.phone, createStartDate=day.isoformat(), createEndDate=day.isoformat()
+        )
+        if isinstance(asked, CheckResult):
+            # Without this day the answer cannot be "none"; and a Kapture that failed once would
+            # likely fail again, each time after its own timeout.
+            failures.append(asked.summary)
+            break
+        for order in asked:
+            found.setdefault(_order_id(order), order)
+    if not found:
+        if failures:
+            return CheckResult(None, failures[0])
+        return CheckResult(
+            False,
+            f"Kapture has no order for phone {row.phone} from {span} (the entry's day in every time "
+            "zone): it was most likely not created.",
+        )
+    orders = list(found.values())
+    unchecked = f" (Not every day could be checked: {failures[0]})" if failures else ""
+    mine = _same_erp_order(orders, row.request_body)
+    if mine is not None:
+        text = (
+            f"Kapture has order {_order_id(mine)} with this entry's ERP order id: {_listed([mine])}."
+            f"{unchecked}"
+        )
+        return CheckResult(True, text, _order_id(mine))
+    count = f"{len(orders)} orders" if len(orders) > 1 else "an order"
+    return CheckResult(
+        True,
+        f"Kapture has {count} for phone {row.phone} from {span}: {_listed(orders)}. They may be other "
+        f"orders of the same customer: compare them with this entry before sending it again.{unchecked}",
+    )
+
+
+def _pull(client: KaptureClient, cm_id: int, **by: str) -> list[dict[str, Any]] | CheckResult:
+    """The orders one pull found, or the CheckResult saying why it tells nothing."""
     try:
         result = client.pull_orders(cm_id, **by)
     except PayloadInvalid as exc:
@@ -108,42 +210,91 @@ def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submis
     if not result.ok:
         return CheckResult(None, f"Could not check: {result.explanation}")
     orders = found_orders(result.data)
-    what = f"order id {row.order_id}" if row.order_id else f"phone {row.phone} on {day}"
-    if orders:
-        listed = ", ".join(f"{o.get('order_id')} ({o.get('customer_name', '')})".strip() for o in orders[:5])
-        first = str(orders[0].get("order_id", ""))
-        checked = CheckResult(True, f"Kapture has {len(orders)} order(s) for {what}: {listed}.", first)
-    else:
-        checked = CheckResult(False, f"Kapture has no order for {what}: it was most likely not created.")
-    with journal.sessions.begin() as session:
-        submissions.record_check(
-            session,
-            submission_id,
-            checked_at=datetime.now(UTC),
-            result=checked.summary,
-            order_id=checked.order_id,
+    if orders is None:
+        return CheckResult(
+            None,
+            "Could not tell: Kapture's answer to the look-up was not in a form Order Desk knows, so it "
+            "says nothing about this order. Look the order up in Kapture before sending it again.",
         )
-    return checked
+    return orders
 
 
-def found_orders(data: Any) -> list[dict[str, Any]]:
-    """The orders in a pull answer, wherever they sit (the answer's shape is not documented)."""
-    if isinstance(data, list):
-        return [item for item in data if isinstance(item, dict)]
-    if isinstance(data, dict):
-        for key in ("orderList", "orders", "data", "result", "message", "Order"):
-            if isinstance(data.get(key), list):
-                return found_orders(data[key])
-            if isinstance(data.get(key), dict) and key != "Order":
-                inner = found_orders(data[key])
-                if inner:
-                    return inner
-    return []
+def local_days(created_at: datetime, finished_at: datetime | None = None) -> list[date]:
+    """Every tenant's local day the entry's order can be filed under, whatever its time zone."""
+    utc_day = created_at.astimezone(UTC).date()
+    first = utc_day - timedelta(days=1)  # west of UTC (to UTC−12:00) it may still be the day before
+    # The day after, or the one after that for an order made late in the UTC day, east of UTC.
+    latest = ((finished_at or created_at) + _MAKING_MARGIN + _LATEST_CLOCK).astimezone(UTC).date()
+    last = max(utc_day + timedelta(days=1), latest)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def found_orders(data: Any) -> list[dict[str, Any]] | None:
+    """The orders in a successful pull answer; None when its shape is not one Order Desk knows.
+
+    The answer's shape is not documented, so only this counts: an object whose ``status`` is
+    ``success`` with exactly one list of orders (at the top or one level down) in which every
+    order carries an order id. An empty such list is the one answer that means "none".
+    """
+    if not isinstance(data, dict) or data.get("status") != "success":
+        return None
+    lists = [data[key] for key in _LIST_KEYS if isinstance(data.get(key), list)]
+    for key in _LIST_KEYS:
+        inner = data.get(key)
+        if isinstance(inner, dict):
+            lists += [inner[k] for k in _LIST_KEYS if isinstance(inner.get(k), list)]
+    if len(lists) != 1:  # none, or two that might disagree
+        return None
+    (orders,) = lists
+    if not all(isinstance(order, dict) and _order_id(order) for order in orders):
+        return None
+    return orders
+
+
+def _order_id(order: dict[str, Any]) -> str:
+    """The order's id as digits, or "" when it has none that is plainly an id."""
+    for key in _ORDER_ID_KEYS:
+        value = order.get(key)
+        if isinstance(value, bool):
+            continue
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if text.isascii() and text.isdigit():
+            return text
+    return ""
+
+
+def _same_erp_order(orders: list[dict[str, Any]], request_body: str) -> dict[str, Any] | None:
+    """The one order carrying the ERP order id this entry sent, if it sent one."""
+    try:
+        sent = json.loads(request_body)
+    except (ValueError, RecursionError):  # what was sent may be any text QA typed
+        return None
+    order_info = sent.get("order_info") if isinstance(sent, dict) else None
+    erp = str(order_info.get("erp_order_id") or "").strip() if isinstance(order_info, dict) else ""
+    if not erp:
+        return None
+    same = [order for order in orders if str(order.get("erp_order_id") or "").strip() == erp]
+    return same[0] if len(same) == 1 else None
+
+
+def _listed(orders: list[dict[str, Any]]) -> str:
+    shown = []
+    for order in orders[:_SHOWN_ORDERS]:
+        details = [str(order.get(key) or "")[:60] for key in ("customer_name", "create_date")]
+        details = [detail for detail in details if detail.strip()]
+        shown.append(f"{_order_id(order)} ({', '.join(details)})" if details else _order_id(order))
+    more = len(orders) - _SHOWN_ORDERS
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _rows(journal: Journal, where: SubmissionFilter) -> Iterator[Submission]:
     with journal.sessions() as session:
-        yield from submissions.stream(session, where)
+        yield from submissions.stream(session, _in_region(journal, where))
+
+
+def _in_region(journal: Journal, where: SubmissionFilter) -> SubmissionFilter:
+    # A phone typed without its +country is read in the journal's region, as it was stored.
+    return replace(where, phone_region=journal.phone_region)
 
 
 def _cell(row: Submission, column: str) -> Any:

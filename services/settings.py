@@ -8,10 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
+
+import phonenumbers
 
 from kapture.client import DEFAULT_TIMEOUT, base_url_for, basic_token, is_token
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME
+from storage.submissions import DEFAULT_PHONE_REGION
 
 DEFAULT_DATABASE_URL = "sqlite:///data/orderdesk.db"
 # A host label that is one of these words (devapi, acme-uat, test2…) marks a test tenant; any
@@ -70,6 +73,7 @@ class Settings:
     profile: Profile
     database_url: str = DEFAULT_DATABASE_URL
     duplicate_window: timedelta = timedelta(minutes=10)
+    phone_region: str = DEFAULT_PHONE_REGION  # where a phone written without +country is from
 
 
 def _is_loopback(host: str) -> bool:
@@ -96,7 +100,64 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         profile=_profile(get),
         database_url=get("KAPTURE_DATABASE_URL") or DEFAULT_DATABASE_URL,
         duplicate_window=_minutes(get("KAPTURE_DUPLICATE_WINDOW_MINUTES") or "10"),
+        phone_region=_region(get("KAPTURE_PHONE_REGION") or DEFAULT_PHONE_REGION),
     )
+
+
+# Messages never repeat a setting's value: a password pasted into the wrong variable, or inside a
+# URL, would otherwise be shown in the sidebar of every page. They name the setting and say what
+# it should look like instead.
+
+
+def shown_address(url: str) -> str:
+    """A Kapture address fit to show: scheme, host and port only (no user, password, path or query)."""
+    if _has_invisible(url.strip()):  # the URL parser drops tabs and line breaks, joining the parts
+        return "an address that is not a web address"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return "an address that is not a web address"
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not _plain_host(host):
+        return "an address that is not a web address"
+    shown = f"{parts.scheme}://{f'[{host}]' if ':' in host else host}{f':{port}' if port else ''}"
+    return shown + ("/…" if parts.path.strip("/") else "")
+
+
+def same_kapture(first: str, second: str) -> bool:
+    """True when two base URLs name the same Kapture (case, default port and a last / aside)."""
+    return _identity(first) is not None and _identity(first) == _identity(second)
+
+
+def _identity(url: str) -> tuple[str, str, int | None, str] | None:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None
+    if not parts.hostname:
+        return None
+    return parts.scheme.lower(), parts.hostname, port, parts.path.rstrip("/")
+
+
+def _has_invisible(text: str) -> bool:
+    return any(ch.isspace() or not ch.isprintable() for ch in text)
+
+
+def _plain_host(host: str) -> bool:
+    # Letters (any script), digits, dots and dashes; colons for an IPv6 address.
+    return bool(host) and all(ch.isalnum() or ch in "-._:" for ch in host)
+
+
+def _region(text: str) -> str:
+    region = text.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise SettingsError(
+            "KAPTURE_PHONE_REGION must be a two-letter region code such as IN, AE, GB or US: the "
+            "country a phone number written without + and a country code is from."
+        )
+    return region
 
 
 def _minutes(text: str) -> timedelta:
@@ -104,8 +165,8 @@ def _minutes(text: str) -> timedelta:
         minutes = float(text)
     except ValueError:
         minutes = -1
-    if not 0 <= minutes <= 24 * 60:
-        raise SettingsError(f"KAPTURE_DUPLICATE_WINDOW_MINUTES “{text}” must be minutes from 0 to 1440.")
+    if not 0 <= minutes <= 24 * 60:  # NaN fails this too
+        raise SettingsError("KAPTURE_DUPLICATE_WINDOW_MINUTES must be minutes from 0 to 1440.")
     return timedelta(minutes=minutes)
 
 
@@ -115,8 +176,11 @@ def _profile(get: Any) -> Profile:
     if not base_url and subdomain:
         try:
             base_url = base_url_for(subdomain)
-        except ValueError as exc:
-            raise SettingsError(f"KAPTURE_SUBDOMAIN: {exc}") from exc
+        except ValueError as exc:  # its message repeats the value: not shown
+            raise SettingsError(
+                "KAPTURE_SUBDOMAIN must be your Kapture subdomain alone, letters, digits and dashes "
+                "(acme for https://acme.kapturecrm.com)."
+            ) from exc
     if not base_url:
         if username or password or token:
             raise SettingsError(
@@ -131,21 +195,13 @@ def _profile(get: Any) -> Profile:
             is_sandbox=True,
             cm_id=_cm_id(get("KAPTURE_CM_ID")) or 1,  # the sandbox takes any account id
         )
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"KAPTURE_BASE_URL “{base_url}” is not a web address (https://…).")
-    if parts.username or parts.password:
-        raise SettingsError(
-            "KAPTURE_BASE_URL must not contain a user name or password: use KAPTURE_USERNAME."
-        )
-    if parts.query or parts.fragment:
-        raise SettingsError(f"KAPTURE_BASE_URL “{base_url}” must not have a ? or # part.")
+    parts = _base_url_parts(base_url)
     if token and not is_token(token.removeprefix("Basic ").strip()):
         raise SettingsError("KAPTURE_TOKEN is not a Basic token (letters, digits, + / = only).")
     if not token and not (username and password):
         raise SettingsError(
-            f"Kapture at {base_url} needs credentials: set KAPTURE_USERNAME and KAPTURE_PASSWORD, "
-            "or KAPTURE_TOKEN."
+            f"Kapture at {shown_address(base_url)} needs credentials: set KAPTURE_USERNAME and "
+            "KAPTURE_PASSWORD, or KAPTURE_TOKEN."
         )
     return Profile(
         name=parts.hostname,
@@ -158,13 +214,40 @@ def _profile(get: Any) -> Profile:
     )
 
 
+def _base_url_parts(base_url: str) -> SplitResult:
+    # Which part is wrong is said in words; the URL itself may carry a password and is not echoed.
+    example = "e.g. https://acme.kapturecrm.com"
+    # "@" anywhere is user info, even where a mistyped scheme hides it from the URL parser.
+    if "@" in base_url:
+        raise SettingsError(
+            "KAPTURE_BASE_URL must not contain a user name or password (nothing before an @): "
+            "set KAPTURE_USERNAME and KAPTURE_PASSWORD, or KAPTURE_TOKEN."
+        )
+    if _has_invisible(base_url):
+        raise SettingsError(f"KAPTURE_BASE_URL has spaces or invisible characters in it ({example}).")
+    if "?" in base_url or "#" in base_url:
+        raise SettingsError(f"KAPTURE_BASE_URL must be the address alone, without a ? or # part ({example}).")
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError as exc:
+        raise SettingsError(f"KAPTURE_BASE_URL has a bad host name or port ({example}).") from exc
+    if parts.scheme not in ("http", "https"):
+        raise SettingsError(
+            f"KAPTURE_BASE_URL is not a web address: it must start with https:// ({example})."
+        )
+    if not _plain_host(parts.hostname or ""):
+        raise SettingsError(
+            f"KAPTURE_BASE_URL has no host name, or one with spaces or odd characters ({example})."
+        )
+    return parts
+
+
 def _cm_id(text: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit() or int(text) <= 0:
-        raise SettingsError(
-            f"KAPTURE_CM_ID “{text}” must be your Kapture account id, a whole number above 0."
-        )
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+        raise SettingsError("KAPTURE_CM_ID must be your Kapture account id, a whole number above 0.")
     return int(text)
 
 
@@ -175,6 +258,6 @@ def _seconds(text: str) -> float:
         seconds = float(text)
     except ValueError:
         seconds = 0
-    if not 0.1 <= seconds <= 600:
-        raise SettingsError(f"KAPTURE_TIMEOUT_SECONDS “{text}” must be seconds from 0.1 to 600.")
+    if not 0.1 <= seconds <= 600:  # NaN fails this too
+        raise SettingsError("KAPTURE_TIMEOUT_SECONDS must be seconds from 0.1 to 600.")
     return seconds

@@ -509,9 +509,10 @@ def mark_unknown(journal: Journal, submission_id: int) -> None:
         )
 
 
-def test_an_order_kapture_has_is_found_and_the_check_recorded(
+def test_an_order_kapture_has_with_the_entrys_erp_id_is_found_and_the_check_recorded(
     journal: Journal, submitter: Submitter, client: KaptureClient, sandbox: Sandbox, order: OrderPayload
 ) -> None:
+    order.order_info.erp_order_id = "ERP-1001"
     sent = submitter.submit(order, context=Context(operator="Meera")).submission
     assert sent is not None and sent.outcome == "success"
     (stored,) = sandbox.state.orders()
@@ -529,6 +530,28 @@ def test_an_order_kapture_has_is_found_and_the_check_recorded(
     assert row.check_result == checked.summary
     assert row.checked_order_id == str(stored.order_id)
     assert row.outcome == "unknown"  # the check is recorded beside the outcome, not over it
+
+
+def test_orders_found_only_by_phone_are_listed_but_not_claimed_as_this_entrys(
+    journal: Journal, submitter: Submitter, client: KaptureClient, sandbox: Sandbox, order: OrderPayload
+) -> None:
+    sent = submitter.submit(order, context=Context(operator="Meera")).submission
+    assert sent is not None
+    order.order_info.remarks = "a second order of the same customer"
+    submitter.submit(order, context=Context(operator="Meera"))
+    first, second = sandbox.state.orders()
+    mark_unknown(journal, sent.id)
+
+    checked = log.check_in_kapture(journal, client, 1, sent.id)
+
+    assert checked.found is True
+    assert checked.order_id == ""  # the phone's orders may be other orders of the customer
+    assert "Kapture has 2 orders for phone +91 98450-12345" in checked.summary
+    assert str(first.order_id) in checked.summary and str(second.order_id) in checked.summary
+    assert "compare them with this entry before sending it again" in checked.summary
+    row = row_of(journal, sent.id)
+    assert row.check_result == checked.summary
+    assert row.checked_order_id == ""
 
 
 def test_an_unknown_update_of_an_order_made_on_an_earlier_day_is_found(
@@ -555,7 +578,14 @@ def test_a_phone_kapture_never_saw_is_most_likely_not_created(
     journal: Journal, client: KaptureClient, sandbox: Sandbox, submitter: Submitter, order: OrderPayload
 ) -> None:
     submitter.submit(order, context=Context(operator="Meera"))  # Kapture knows another phone
-    lost = add(journal, outcome="unknown", phone="+91 90000 00001", customer_name="Nobody Ltd", message="")
+    lost = add(
+        journal,
+        outcome="unknown",
+        phone="+91 90000 00001",
+        customer_name="Nobody Ltd",
+        message="",
+        base_url=sandbox.url,
+    )
 
     checked = log.check_in_kapture(journal, client, 1, lost)
 
@@ -571,7 +601,7 @@ def test_a_phone_kapture_never_saw_is_most_likely_not_created(
 def test_a_check_that_cannot_reach_kapture_says_so(
     journal: Journal, client: KaptureClient, sandbox: Sandbox
 ) -> None:
-    lost = add(journal, outcome="unknown", phone="+91 90000 00001", message="")
+    lost = add(journal, outcome="unknown", phone="+91 90000 00001", message="", base_url=sandbox.url)
     sandbox.set_faults(mode="drop_connection")
 
     checked = log.check_in_kapture(journal, client, 1, lost)
@@ -597,12 +627,16 @@ ORDER = {"order_id": 23518266, "customer_name": "Asha Traders"}
         {"status": "success", "message": "Orders fetched successfully", "orderList": [ORDER]},
         {"status": "success", "data": [ORDER]},
         {"status": "success", "data": {"orderList": [ORDER]}},
-        [ORDER],
+        {"status": "success", "message": [ORDER]},
     ],
-    ids=["orderList", "data", "data-orderList", "bare-list"],
+    ids=["orderList", "data", "data-orderList", "message"],
 )
 def test_found_orders_finds_the_list_wherever_it_sits(answer: Any) -> None:
     assert log.found_orders(answer) == [ORDER]
+
+
+def test_a_well_formed_empty_list_is_no_orders() -> None:
+    assert log.found_orders({"status": "success", "message": "No orders", "orderList": []}) == []
 
 
 @pytest.mark.parametrize(
@@ -612,16 +646,44 @@ def test_found_orders_finds_the_list_wherever_it_sits(answer: Any) -> None:
         "Orders fetched successfully",
         42,
         {},
+        [ORDER],  # no status: nobody said it worked
+        {"status": "failed", "orderList": []},
+        {"status": "Success", "orderList": []},
         {"status": "success", "message": "No orders found"},
+        {"status": "success", "orderDetails": [ORDER]},
         {"status": "success", "orderList": "none"},
         {"status": "success", "orderList": None},
+        {"status": "success", "orderList": [], "data": [ORDER]},
+        {"status": "success", "orderList": [{"customer_name": "Asha Traders"}]},
+        {"status": "success", "orderList": [{"order_id": None}]},
+        {"status": "success", "orderList": [{"order_id": True}]},
+        {"status": "success", "orderList": [{"order_id": "12a"}]},
+        {"status": "success", "orderList": [{"order_id": 1.5}]},
+        {"status": "success", "orderList": [ORDER, "two"]},
         {"Order": {"order_id": 1}},
-        [1, "two", None],
     ],
 )
-def test_found_orders_of_an_odd_answer_is_empty(answer: Any) -> None:
-    assert log.found_orders(answer) == []
+def test_found_orders_of_an_odd_answer_is_none(answer: Any) -> None:
+    assert log.found_orders(answer) is None
 
 
 def test_a_hash_and_a_number_find_the_journal_entry_itself(journal: Journal, people: dict[str, int]) -> None:
     assert ids_of(journal, text=f"#{people['bharat']}") == {people["bharat"]}
+
+
+def test_the_journals_phone_region_keys_and_finds_local_phones(
+    database_url: str, client: KaptureClient, profile, order: OrderPayload
+) -> None:
+    """KAPTURE_PHONE_REGION reaches the journal: a UAE desk's local 050 number is +971, not +91."""
+    from services.journal import open_journal
+
+    journal = open_journal(database_url, pending_grace=timedelta(minutes=5), phone_region="AE")
+    try:
+        order.customer_info.phone = "050 123 4567"
+        sent = Submitter(journal, client, profile).submit(order, context=Context(operator="Meera"))
+        assert sent.submission is not None and sent.submission.phone_key == "+971501234567"
+        found = log.page(journal, SubmissionFilter(text="050 123 4567"), 1)
+        assert [row.id for row in found.rows] == [sent.submission.id]
+        assert log.page(journal, SubmissionFilter(text="+91 50 123 4567"), 1).total == 0
+    finally:
+        journal.close()

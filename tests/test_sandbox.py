@@ -116,7 +116,16 @@ def test_content_type_other_than_json_is_rejected(
     assert sandbox.state.orders() == []
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"", b'// a comment\n{"customer_info": {}}', b"\xff\xfe{}"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"",
+        b'// a comment\n{"customer_info": {}}',
+        b"\xff\xfe{}",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
 def test_body_that_is_not_json_is_rejected(api: Api, body: bytes) -> None:
     assert_failed(api.post(ADD_UPDATE_PATH, body))
 

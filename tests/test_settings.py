@@ -73,10 +73,10 @@ def test_production_is_recognised_by_host_name(host: str, production: bool) -> N
             {"KAPTURE_BASE_URL": "https://bob:pw@acme.kapturecrm.com", "KAPTURE_TOKEN": "t"},
             "must not contain",
         ),
-        ({"KAPTURE_SUBDOMAIN": "acme/../x", "KAPTURE_TOKEN": "t"}, "not a Kapture subdomain"),
+        ({"KAPTURE_SUBDOMAIN": "acme/../x", "KAPTURE_TOKEN": "t"}, "KAPTURE_SUBDOMAIN must be"),
         (
             {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com?tenant=1", "KAPTURE_TOKEN": "t"},
-            "must not have a",
+            "without a \\? or # part",
         ),
         ({"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_TOKEN": "“abc”"}, "not a Basic token"),
     ],
@@ -132,3 +132,16 @@ def test_the_duplicate_window_defaults_to_ten_minutes_and_can_be_set() -> None:
     )
     with pytest.raises(SettingsError, match="must be minutes"):
         load_settings({"KAPTURE_DUPLICATE_WINDOW_MINUTES": "soon"})
+
+
+def test_the_phone_region_defaults_to_india_and_can_be_set() -> None:
+    assert load_settings({}).phone_region == "IN"
+    assert load_settings({"KAPTURE_PHONE_REGION": "ae"}).phone_region == "AE"
+    assert load_settings({}, {"KAPTURE_PHONE_REGION": "GB"}).phone_region == "GB"
+    assert load_settings({"KAPTURE_PHONE_REGION": "US"}, {"KAPTURE_PHONE_REGION": "GB"}).phone_region == "US"
+
+
+@pytest.mark.parametrize("region", ["XX", "India", "+91", "91", "UK", "001"])
+def test_an_unknown_phone_region_is_refused_in_plain_words(region: str) -> None:
+    with pytest.raises(SettingsError, match="KAPTURE_PHONE_REGION must be a two-letter region code"):
+        load_settings({"KAPTURE_PHONE_REGION": region})

@@ -389,7 +389,8 @@ def _describe(exc: requests.RequestException, timeout: tuple[float, float]) -> s
     if isinstance(exc, requests.exceptions.ProxyError):
         return "the proxy refused the connection"
     if isinstance(exc, _NOT_SENT):
-        return f"the address is not valid: {exc}"
+        # Not the exception's text: it repeats the URL, and a proxy URL can carry a password.
+        return "the Kapture address or the proxy setting is not a valid web address"
     if caused_by(urllib3.exceptions.NameResolutionError):
         return "the server name could not be found"
     if caused_by(ConnectionRefusedError):

@@ -13,7 +13,7 @@ from kapture import KaptureClient, PayloadInvalid
 from services.journal import Journal
 from services.settings import same_kapture, shown_address
 from storage import submissions
-from storage.models import Submission
+from storage.models import PENDING, Submission
 from storage.submissions import Page, SubmissionFilter, Summary
 
 __all__ = ["Page", "SubmissionFilter", "Summary"]
@@ -100,6 +100,8 @@ _MAKING_MARGIN = timedelta(hours=1)
 _LIST_KEYS = ("orderList", "orders", "data", "result", "message")
 _ORDER_ID_KEYS = ("order_id", "orderId")
 _SHOWN_ORDERS = 5
+# After the client gave up, how long Kapture may still take to make an order it received.
+_SETTLE_MARGIN = timedelta(minutes=2)
 
 
 def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submission_id: int) -> CheckResult:
@@ -118,12 +120,26 @@ def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submis
             f"{shown_address(client.base_url)}: it cannot check that Kapture from here. Look the order "
             "up in that Kapture before sending it again.",
         )
-    if row.order_id:  # an order id names one order, whenever it was made: no day to narrow by
+    if row.outcome == PENDING:  # someone's send is on its way: Kapture may be making the order now
+        return CheckResult(
+            None,
+            f"Entry #{row.id} is still waiting for Kapture's answer: check again in a minute, when the "
+            "answer (or its absence) is in the log. Do not send it again meanwhile.",
+        )
+    if _names_the_order(row):  # an order id names one order, whenever it was made: no day to narrow by
         checked = _check_order_id(client, cm_id, row)
     elif row.phone:
         checked = _check_phone(client, cm_id, row)
     else:
         return CheckResult(None, "This entry has neither a phone nor an order id to look up.")
+    settled = (row.finished_at or row.created_at) + timedelta(seconds=sum(client.timeout)) + _SETTLE_MARGIN
+    if checked.found is False and datetime.now(UTC) < settled:
+        # Kapture can still be making an order whose answer Order Desk stopped waiting for.
+        return CheckResult(
+            None,
+            f"Kapture has no such order yet, but it may still be working on it: check again after "
+            f"{settled:%H:%M} UTC. Do not send it again before then.",
+        )
     if checked.found is not None:  # a look-up that told nothing must not replace one that did
         with journal.sessions.begin() as session:
             submissions.record_check(
@@ -134,6 +150,25 @@ def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submis
                 order_id=checked.order_id,
             )
     return checked
+
+
+def _names_the_order(row: Submission) -> bool:
+    """True when the entry's order id is the order's: Kapture answered it, or the entry updated it.
+
+    An add that carries ``order_info.order_id`` without ``update: true`` makes a new order under a
+    new id (the vendor's page: what decides is ``update`` and ``order_id``); with no answer, the
+    entry's id is then only the one it asked for, and looking it up would prove nothing.
+    """
+    if not row.order_id:
+        return False
+    try:
+        sent = json.loads(row.request_body)
+    except (ValueError, RecursionError):
+        sent = None
+    order_info = sent.get("order_info") if isinstance(sent, dict) else None
+    order_info = order_info if isinstance(order_info, dict) else {}
+    updating = row.operation == "update" or order_info.get("update") is True
+    return updating or row.order_id != str(order_info.get("order_id", "")).strip()
 
 
 def _check_order_id(client: KaptureClient, cm_id: int, row: Submission) -> CheckResult:

@@ -125,6 +125,20 @@ def shown_address(url: str) -> str:
     return shown + ("/…" if parts.path.strip("/") else "")
 
 
+def canonical_url(url: str) -> str:
+    """One spelling per Kapture (scheme and host lower case, no default port, no last /).
+
+    The journal and the duplicate guard compare base URLs as text: two app copies configured as
+    ``acme`` and ``https://ACME.kapturecrm.com:443/`` must guard the same orders.
+    """
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    default = {"http": 80, "https": 443}.get(scheme)
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    shown_host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown_host}{port}{parts.path.rstrip('/')}"
+
+
 def same_kapture(first: str, second: str) -> bool:
     """True when two base URLs name the same Kapture (case, default port and a last / aside)."""
     return _identity(first) is not None and _identity(first) == _identity(second)
@@ -205,7 +219,7 @@ def _profile(get: Any) -> Profile:
         )
     return Profile(
         name=parts.hostname,
-        base_url=base_url.rstrip("/"),
+        base_url=canonical_url(base_url),
         username=username,
         password=password,
         token=token,

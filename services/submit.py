@@ -283,7 +283,8 @@ def payload_hash(body: str, data: Any) -> str:
     canonical = (
         body if data is None else json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    # Half an emoji ("\ud83d", escaped in QA's JSON) has no UTF-8; it still hashes, as itself.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def result_of(submission: Submission) -> KaptureResult | None:

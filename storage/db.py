@@ -29,7 +29,10 @@ def make_engine(url: str) -> Engine:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # READ COMMITTED whatever the server's default: the duplicate guard's check runs after its
+        # advisory lock is granted and must see the row the lock's previous holder committed; a
+        # REPEATABLE READ snapshot is taken at the lock statement's start, before the wait.
+        return create_engine(parsed, pool_pre_ping=True, isolation_level="READ COMMITTED")
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})

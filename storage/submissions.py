@@ -149,7 +149,7 @@ def by_token(session: Session, token: str) -> Submission | None:
 def latest_same(
     session: Session, *, base_url: str, payload_hash: str, since: datetime, outcomes: Sequence[str]
 ) -> Submission | None:
-    """The newest submission of this payload to this Kapture since a time, with one of the outcomes."""
+    """The newest send of this payload to this Kapture, recent or still pending, with one of the outcomes."""
     parameters = {
         "payload_hash": payload_hash,
         "since": since,
@@ -163,7 +163,12 @@ _LATEST_SAME = (
     select(Submission)
     .where(
         Submission.payload_hash == bindparam("payload_hash"),
-        Submission.created_at >= bindparam("since", type_=Submission.created_at.type),
+        # A send still waiting for its answer counts however old it is: a duplicate window shorter
+        # than the client's timeout must not let the same order go twice while the first is in flight.
+        or_(
+            Submission.created_at >= bindparam("since", type_=Submission.created_at.type),
+            Submission.outcome == PENDING,
+        ),
         Submission.base_url == bindparam("base_url"),
         Submission.outcome.in_(bindparam("outcomes", expanding=True)),
     )

@@ -580,6 +580,7 @@ def test_a_phone_kapture_never_saw_is_most_likely_not_created(
     submitter.submit(order, context=Context(operator="Meera"))  # Kapture knows another phone
     lost = add(
         journal,
+        created_at=datetime.now(UTC) - timedelta(minutes=10),  # Kapture has had time to make it
         outcome="unknown",
         phone="+91 90000 00001",
         customer_name="Nobody Ltd",

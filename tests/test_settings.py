@@ -145,3 +145,19 @@ def test_the_phone_region_defaults_to_india_and_can_be_set() -> None:
 def test_an_unknown_phone_region_is_refused_in_plain_words(region: str) -> None:
     with pytest.raises(SettingsError, match="KAPTURE_PHONE_REGION must be a two-letter region code"):
         load_settings({"KAPTURE_PHONE_REGION": region})
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        {"KAPTURE_SUBDOMAIN": "acme"},
+        {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com"},
+        {"KAPTURE_BASE_URL": "https://ACME.kapturecrm.com:443/"},
+        {"KAPTURE_BASE_URL": "HTTPS://Acme.KaptureCRM.com/"},
+    ],
+)
+def test_one_kapture_written_any_way_is_one_base_url(written: dict[str, str]) -> None:
+    """The journal and the duplicate guard compare base URLs as text: two app copies configured
+    differently for one Kapture must guard the same orders."""
+    profile = load_settings({**written, "KAPTURE_USERNAME": "u", "KAPTURE_PASSWORD": "p"}).profile
+    assert profile.base_url == "https://acme.kapturecrm.com"

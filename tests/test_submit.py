@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -191,11 +192,29 @@ def test_the_duplicate_window_is_configurable(
     assert submitter.submit(order).status is Status.SENT
 
 
+def test_an_identical_order_still_in_flight_is_a_duplicate_whatever_the_window(
+    journal: Journal, client: KaptureClient, profile: Profile, sandbox: Sandbox, order: OrderPayload
+) -> None:
+    """A window shorter than Kapture's answer time must not let a second session send it again."""
+    submitter = Submitter(journal, client, profile, duplicate_window=timedelta(0))
+    sandbox.set_faults(latency_ms=1500)
+    first = threading.Thread(target=submitter.submit, args=(order,), kwargs={"token": "session-1"})
+    first.start()
+    deadline = time.monotonic() + 10
+    while not sandbox.state.requests and time.monotonic() < deadline:  # the first is on its way
+        time.sleep(0.02)
+    second = submitter.submit(order, token="session-2")
+    first.join(timeout=10)
+    assert second.status is Status.DUPLICATE
+    assert second.earlier is not None and second.earlier.client_token == "session-1"
+    assert len(sandbox.state.requests) == 1
+
+
 def test_the_same_order_to_another_kapture_is_not_a_duplicate(
     journal: Journal, client: KaptureClient, profile: Profile, order: OrderPayload
 ) -> None:
     Submitter(journal, client, profile).submit(order)
-    elsewhere = Profile(name="Other", base_url=profile.base_url + "/", username="demo", password="sandbox")
+    elsewhere = Profile(name="Other", base_url="https://other.kapturecrm.com", username="demo", password="s")
     assert Submitter(journal, client, elsewhere).submit(order).status is Status.SENT
 
 

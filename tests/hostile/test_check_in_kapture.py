@@ -83,8 +83,15 @@ def odd_kapture() -> Iterator[OddKapture]:
     server.stop()
 
 
+TEN_MINUTES = timedelta(minutes=10)
+
+
 def unknown_entry(journal: Journal, url: str, order: OrderPayload) -> int:
-    """Send the order to the Kapture at ``url`` through the journaled submit, then lose its answer."""
+    """Send the order to the Kapture at ``url`` through the journaled submit, then lose its answer.
+
+    The entry is made ten minutes old: "not found" is only said once Kapture has had time to
+    finish an order whose answer Order Desk stopped waiting for.
+    """
     with KaptureClient(url, username=DEMO_USERNAME, password=DEMO_PASSWORD, timeout=(2, 5)) as client:
         profile = load_settings({}).profile.at(url)
         sent = Submitter(journal, client, profile).submit(order, context=Context(operator="Meera"))
@@ -93,7 +100,15 @@ def unknown_entry(journal: Journal, url: str, order: OrderPayload) -> int:
         session.execute(
             update(Submission)
             .where(Submission.id == sent.submission.id)
-            .values(outcome="unknown", order_id="", response_body="", message="", http_status=None)
+            .values(
+                outcome="unknown",
+                order_id="",
+                response_body="",
+                message="",
+                http_status=None,
+                created_at=sent.submission.created_at - TEN_MINUTES,
+                finished_at=sent.submission.finished_at - TEN_MINUTES,
+            )
         )
     return sent.submission.id
 
@@ -370,4 +385,55 @@ def test_a_look_up_that_fails_is_could_not_tell(
 
     assert checked.found is None, checked.summary
     assert "not created" not in checked.summary
+    assert row_of(journal, lost).checked_at is None
+
+
+def test_an_add_that_named_an_order_id_is_looked_up_by_phone_not_by_that_id(
+    journal: Journal, sandbox: Sandbox, client: KaptureClient, order: OrderPayload
+) -> None:
+    """An add with ``order_info.order_id`` but no ``update`` makes a new order under a new id: the
+    id it asked for proves nothing, and "no order 555" would invite a second order."""
+    order.order_info.order_id = "555"
+    lost = unknown_entry(journal, sandbox.url, order)
+    with journal.sessions.begin() as session:  # the answer never came: the id is the one asked for
+        session.execute(update(Submission).where(Submission.id == lost).values(order_id="555"))
+    (made,) = sandbox.state.orders()
+    assert str(made.order_id) != "555"
+
+    checked = log.check_in_kapture(journal, client, 1, lost)
+
+    assert "most likely not created" not in checked.summary
+    assert checked.found is True and str(made.order_id) in checked.summary
+
+
+def test_an_entry_still_waiting_for_its_answer_is_too_early_to_check(
+    journal: Journal, sandbox: Sandbox, client: KaptureClient, order: OrderPayload
+) -> None:
+    lost = unknown_entry(journal, sandbox.url, order)
+    sandbox.state.reset()
+    with journal.sessions.begin() as session:  # a colleague's send, on its way right now
+        session.execute(update(Submission).where(Submission.id == lost).values(outcome="pending"))
+
+    checked = log.check_in_kapture(journal, client, 1, lost)
+
+    assert checked.found is None and "still waiting" in checked.summary
+    assert row_of(journal, lost).checked_at is None
+
+
+def test_an_answer_given_up_on_a_moment_ago_is_not_called_not_created(
+    journal: Journal, sandbox: Sandbox, client: KaptureClient, order: OrderPayload
+) -> None:
+    """Kapture may still be making an order whose answer Order Desk stopped waiting for."""
+    lost = unknown_entry(journal, sandbox.url, order)
+    sandbox.state.reset()  # not made (yet)
+    now = datetime.now(UTC)
+    with journal.sessions.begin() as session:
+        session.execute(
+            update(Submission).where(Submission.id == lost).values(created_at=now, finished_at=now)
+        )
+
+    checked = log.check_in_kapture(journal, client, 1, lost)
+
+    assert checked.found is None and "may still be working on it" in checked.summary
+    assert "most likely not created" not in checked.summary
     assert row_of(journal, lost).checked_at is None

@@ -20,7 +20,15 @@ from typing import Any
 
 import pytest
 
-from kapture import KaptureClient, KaptureResult, Outcome, PayloadInvalid, encode, vendor_example
+from kapture import (
+    KaptureClient,
+    KaptureResult,
+    Outcome,
+    PayloadInvalid,
+    default_payload,
+    encode,
+    vendor_example,
+)
 from kapture.client import PULL_PATH
 from services.journal import Journal
 from services.settings import load_settings
@@ -423,3 +431,16 @@ def test_cookies_and_credentials_never_reach_the_result(serve: Serve) -> None:
     assert headers["Location"] == "https://kapture.example/next?[redacted]"
     assert headers["X-Request-Id"] == "req-42"
     assert headers["Content-Type"] == "application/json"
+
+
+def test_a_mistyped_proxy_setting_never_shows_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """requests repeats a proxy URL it cannot parse; that URL can carry the proxy's password."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, "http://proxyuser:S3cretProxyPass@proxy.corp:99999")
+    with KaptureClient("http://kapture.example", username="u", password="p", timeout=(1, 1)) as client:
+        result = client.add_order(default_payload())
+    assert result.outcome is Outcome.NETWORK_ERROR
+    assert "S3cretProxyPass" not in result.error + result.explanation
+    assert "proxy" in result.error

@@ -245,3 +245,26 @@ def test_raw_text_nested_100000_deep_is_sent_as_written_and_its_refusal_journale
     assert done.status is Status.SENT
     assert [request.body.decode() for request in sandbox.state.requests] == [text]
     assert stored(journal, done.submission.id).outcome == "rejected"  # the sandbox reads it as malformed
+
+
+def test_half_an_emoji_escaped_in_raw_json_is_sent_and_journaled(
+    submitter: Submitter, journal: Journal, sandbox: Sandbox
+) -> None:
+    """QA's hostile corpus: "\\ud83d" is plain ASCII text, but JSON reads it as half an emoji."""
+    text = '{"customer_info": {"customer_name": "Asha \\ud83d"}}'
+    done = submitter.submit_text(text, context=Context(source="editor", operator="Meera"))
+    assert done.status is Status.SENT
+    assert [request.body.decode() for request in sandbox.state.requests] == [text]
+    assert stored(journal, done.submission.id).customer_name == "Asha \\ud83d"
+
+
+def test_half_an_emoji_in_a_form_field_is_refused_in_plain_words_and_journaled(
+    submitter: Submitter, journal: Journal, sandbox: Sandbox, order: OrderPayload
+) -> None:
+    payload = order.to_payload()
+    payload["customer_info"]["customer_name"] = "Asha \ud83d"
+    done = submitter.submit(payload, context=Context(operator="Meera"))
+    assert done.status is Status.INVALID
+    assert "broken character" in done.problems[0].message
+    assert stored(journal, done.submission.id).outcome == "invalid"
+    assert len(sandbox.state.requests) == 0

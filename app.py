@@ -7,8 +7,11 @@ import streamlit as st
 from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from ui import resources, widgets
+from ui.text import md
 
-st.set_page_config(page_title="Kapture Order Desk", page_icon=":material/inventory_2:", layout="wide")
+# An emoji favicon is drawn in the browser (a data: URL); a :material/ one would be fetched from
+# fonts.gstatic.com by every browser that opens the app: no page may ask an outside address.
+st.set_page_config(page_title="Kapture Order Desk", page_icon="📦", layout="wide")
 
 navigation = st.navigation(
     {
@@ -33,7 +36,7 @@ with st.sidebar:
         widgets.connection_badge(resources.active_profile())
         resources.journal()
     except (SettingsError, JournalUnavailable) as exc:
-        st.error(f"Order Desk is not set up right: {exc}", icon=":material/error:")
+        st.error(f"Order Desk is not set up right: {md(exc)}", icon=":material/error:")
     st.text_input(
         "Your name",
         key="operator",

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 
 from kapture import OrderPayload
+from kapture.jsontext import parse, pretty
 from kapture.models import ContactInfo, CustomerInfo, EnquiryInfo, OrderInfo
 from kapture.validation import check
 from services.journal import Journal
@@ -213,26 +214,47 @@ def _form_would_change(payload: OrderPayload) -> bool:
     return _normalised(again) != _normalised(payload.to_payload())
 
 
-def latest_sent(journal: Journal, order_id: str) -> Draft | None:
-    """The draft of the last payload Kapture accepted for this order id, from the journal."""
+@dataclass(frozen=True)
+class LastSent:
+    """An order as last sent: a draft for the form, or editor text when the form cannot hold it."""
+
+    draft: Draft | None = None
+    update_text: str = ""  # the payload made an update of the order, for the payload editor
+
+    @property
+    def known(self) -> bool:
+        return self.draft is not None or bool(self.update_text)
+
+
+def last_sent(journal: Journal, order_id: str) -> LastSent:
+    """What Kapture last accepted for this order id, from the journal, ready to update it.
+
+    A payload the form cannot hold (a suite's negatives send a phone as a number, ``"true"`` as
+    text) comes back as editor text, made an update of that order (``update: true`` and the order
+    id), so that sending it as it stands cannot create a second order.
+    """
+    order_id = order_id.strip()
     query = (
         select(Submission.request_body)
-        .where(Submission.order_id == order_id.strip(), Submission.outcome == "success")
+        .where(Submission.order_id == order_id, Submission.outcome == "success")
         .order_by(Submission.created_at.desc())
         .limit(1)
     )
     with journal.sessions() as session:
         body = session.scalar(query)
     if body is None:
-        return None
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    draft = _draft_of(OrderPayload.model_validate(data)) if isinstance(data, dict) else None
+        return LastSent()
+    value, problem = parse(body)
+    draft = from_payload(value) if problem is None and isinstance(value, dict) else None
     if draft is not None:
-        draft.order_id = order_id.strip()
-    return draft
+        draft.order_id = order_id
+        return LastSent(draft=draft)
+    if not isinstance(value, dict):
+        return LastSent(update_text=body)  # not an object: shown as it was sent
+    order_info = value.get("order_info")
+    kept = order_info if isinstance(order_info, dict) else {}
+    as_update = {**value, "order_info": {**kept, "update": True, "order_id": order_id}}
+    return LastSent(update_text=pretty(as_update))
 
 
 def _draft_of(payload: OrderPayload) -> Draft:

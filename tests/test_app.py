@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.test_order_pages import read
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -21,7 +23,7 @@ def page_text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [
         e.value for e in (*at.info, *at.warning, *at.error, *at.caption)
     ]
-    return "\n".join(str(p) for p in parts)
+    return read("\n".join(str(p) for p in parts))
 
 
 @pytest.fixture(autouse=True)
@@ -61,12 +63,12 @@ def test_a_configured_tenant_is_named_and_its_password_is_not_shown(monkeypatch:
 def test_a_broken_configuration_is_explained_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAPTURE_BASE_URL", "https://acme.kapturecrm.com")
     at = run_app()
-    assert any("needs credentials" in e.value for e in at.error)
+    assert any("needs credentials" in read(e.value) for e in at.error)
 
 
 def test_an_unreachable_journal_is_explained_without_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAPTURE_DATABASE_URL", "postgresql://desk:Db-Secret@127.0.0.1:9/orderdesk")
     at = run_app()
-    errors = " ".join(e.value for e in at.error)
+    errors = read(" ".join(e.value for e in at.error))
     assert "The submission log at postgresql://desk:***@127.0.0.1:9/orderdesk cannot be opened" in errors
     assert "Db-Secret" not in errors

@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +64,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(workdir: Path, sandbox_url: str, password: str) -> Iterator[str]:
-    """`streamlit run app.py` against the sandbox with a fresh journal; yields the app's URL."""
+def serve(
+    workdir: Path, sandbox_url: str, password: str, settings: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """`streamlit run app.py` against the sandbox with a fresh journal; yields the app's URL.
+
+    ``settings`` adds or replaces KAPTURE_* variables.
+    """
     port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("KAPTURE_")}
     env |= {
@@ -73,6 +78,7 @@ def serve(workdir: Path, sandbox_url: str, password: str) -> Iterator[str]:
         "KAPTURE_USERNAME": DEMO_USERNAME,
         "KAPTURE_PASSWORD": password,
         "KAPTURE_DATABASE_URL": f"sqlite:///{workdir / 'journal.db'}",
+        **(settings or {}),
     }
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     stderr = workdir / "streamlit.stderr"

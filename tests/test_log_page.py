@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shlex
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from services.submit import Context, Submitter
 from storage.models import Submission
 from storage.submissions import SubmissionFilter
 from tests.test_log import add, mark_unknown
-from tests.test_order_pages import APP, app_env, texts  # noqa: F401 - autouse
+from tests.test_order_pages import APP, NEW, app_env, open_page, read, texts  # noqa: F401 - autouse
 from tests.test_qa_pages import EDITOR, all_element_text
 
 LOG = "views/log.py"
@@ -331,8 +332,8 @@ def test_copy_as_curl_shows_url_and_body_and_no_credential(app_journal: Journal,
     at.toggle(key="log.curl").set_value(True).run()
     assert not at.exception
     (command,) = [str(c.value) for c in at.code if "curl" in str(c.value)]
-    assert f"'https://acme.kapturecrm.com{ADD_UPDATE_PATH}'" in command
     words = shlex.split(command.replace("\\\n", " "), comments=True)
+    assert f"https://acme.kapturecrm.com{ADD_UPDATE_PATH}" in words
     assert words[words.index("--data-raw") + 1] == body
     secret = basic_token("demo", "sandbox")
     assert secret not in command
@@ -376,6 +377,29 @@ def test_send_again_sends_an_old_entry_at_once(app_journal: Journal, sandbox: Sa
     assert " as entry #" in texts(at)
     again = next(row for row in rows_in(app_journal) if row.id != entry)
     assert (again.source, again.operator, again.order_id) == ("replay", "Meera", str(stored.order_id))
+
+
+def test_a_repeated_click_on_send_again_says_nothing_new_was_sent(
+    app_journal: Journal, sandbox: Sandbox
+) -> None:
+    body = {"customer_info": {"customer_name": "Asha Traders", "phone": "9845000001"}, "order_info": {}}
+    entry = add(app_journal, request_body=json.dumps(body), created_at=datetime.now(UTC) - timedelta(days=2))
+    at = open_entry(open_log(), entry)
+    click(at, "log.resend")
+    assert len(sandbox.state.requests) == 1
+    again = next(row for row in rows_in(app_journal) if row.id != entry)
+    assert f" as entry #{again.id}: success" in texts(at)
+
+    click(at, "log.resend")  # the same act once more: the submit knows it, and sends nothing
+
+    assert len(sandbox.state.requests) == 1
+    shown = texts(at)
+    assert "Sent again" not in shown
+    assert (
+        f"Nothing new was sent: that click repeated the “Send again” already made, which is entry #{again.id}"
+        in shown
+    )
+    assert len(rows_in(app_journal)) == 2
 
 
 def test_send_again_asks_first_after_a_recent_success_from_the_editor(
@@ -430,6 +454,7 @@ def test_an_unknown_entry_can_be_checked_in_kapture(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("KAPTURE_CM_ID", "1")
+    order.order_info.erp_order_id = "ERP-7781"  # what tells this entry's order from the phone's others
     first = sender.submit(order, context=Context(operator="Meera")).submission
     assert first is not None
     (stored,) = sandbox.state.orders()
@@ -456,19 +481,24 @@ def test_the_built_in_sandbox_can_check_an_unknown_entry(
 ) -> None:
     for name in ("KAPTURE_BASE_URL", "KAPTURE_USERNAME", "KAPTURE_PASSWORD", "KAPTURE_CM_ID"):
         monkeypatch.delenv(name, raising=False)
-    entry = add(
-        app_journal, outcome="unknown", phone="+91 97777 12321", message="", created_at=datetime.now(UTC)
-    )
+    at = open_page(NEW)  # nothing configured: the order goes to the built-in sandbox
+    at.text_input(key="order.customer_name").input("Asha Traders")
+    at.text_input(key="order.phone").input("+91 97777 12321")
+    # The built-in sandbox lives as long as the test process: a unique ERP id tells this order apart.
+    at.text_input(key="order.erp_order_id").input(f"ERP-{uuid.uuid4().hex[:8]}").run()
+    at.button(key="order.submit").click().run()
+    (entry,) = [row.id for row in rows_in(app_journal)]
+    mark_unknown(app_journal, entry)
     at = open_entry(open_log(), entry)
     assert "Nobody knows whether Kapture created this order" in texts(at)
 
     click(at, f"log.check.{entry}")
 
-    (found,) = at.warning[-1:]
-    assert "most likely not created" in found.value
+    (found,) = at.success
+    assert "Kapture has order" in read(found.value)
     checked = log.entry(app_journal, entry)
     assert checked is not None and checked.checked_at is not None
-    assert "most likely not created" in checked.check_result
+    assert checked.checked_order_id
 
 
 def test_without_an_account_id_an_unknown_entry_says_how_to_enable_the_check(
@@ -486,11 +516,13 @@ def test_a_check_that_cannot_reach_kapture_says_so(
     app_journal: Journal, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KAPTURE_CM_ID", "1")
-    entry = add(app_journal, outcome="unknown", message="", created_at=datetime.now(UTC))
+    entry = add(
+        app_journal, outcome="unknown", message="", created_at=datetime.now(UTC), base_url=sandbox.url
+    )
     at = open_entry(open_log(), entry)
     sandbox.set_faults(mode="drop_connection")
     click(at, f"log.check.{entry}")
-    assert any("Could not check" in str(e.value) for e in at.error)
+    assert any("Could not check" in read(e.value) for e in at.error)
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,15 @@ def submit(at: AppTest, ns: str = "order") -> AppTest:
     return at
 
 
+def read(markdown: str) -> str:
+    """Markdown as a reader sees it: escapes resolved, the invisible joiners gone (ui/text.py)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
 def texts(at: AppTest) -> str:
+    """The page's texts as a reader sees them (outside text in them is escaped markdown)."""
     shown = [*at.markdown, *at.success, *at.error, *at.warning, *at.info, *at.caption]
-    return "\n".join(str(element.value) for element in shown)
+    return read("\n".join(str(element.value) for element in shown))
 
 
 def filled_order(at: AppTest) -> AppTest:
@@ -109,7 +116,7 @@ def test_a_name_is_asked_before_anything_is_sent(sandbox: Sandbox) -> None:
         ({"mode": "failed_200"}, "Kapture did not take the order."),
         ({"auth_failure_status": 401, "mode": "none"}, None),  # replaced below by wrong credentials
         ({"mode": "http_500_html"}, "Kapture had a problem (HTTP 500)"),
-        ({"mode": "malformed_json"}, "No clear answer from Kapture in time."),
+        ({"mode": "malformed_json"}, "Kapture's answer was not clear."),
         ({"mode": "drop_connection"}, "No clear answer from Kapture in time."),
         ({"mode": "slow", "slow_seconds": 3}, "No clear answer from Kapture in time."),
     ],
@@ -233,3 +240,74 @@ def test_open_without_an_id_asks_for_one() -> None:
     at = open_page(UPDATE)
     at.button(key="update.open").click().run()
     assert "Type the order id Kapture gave" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("odd", "why"),
+    [
+        ({"phone": 9845012345}, "a phone written as a number"),
+        ({"organization": "true"}, "true written as text (a suite's generated negative)"),
+    ],
+)
+def test_an_order_last_sent_as_a_payload_the_form_cannot_hold_opens_in_the_editor(
+    sandbox: Sandbox, odd: dict, why: str
+) -> None:
+    sent = {"customer_info": {"customer_name": "Asha Traders", **odd}, "order_info": {"remarks": "raw"}}
+    at = open_page("views/payload_editor.py")
+    at.default_timeout = 30
+    at.text_area(key="editor.text").input(json.dumps(sent)).run()
+    at.button(key="editor.send").click().run()
+    (stored,) = sandbox.state.orders()
+    order_id = str(stored.order_id)
+
+    at.switch_page(UPDATE)
+    at.run()
+    at.text_input(key="update.lookup").input(order_id).run()
+    at.button(key="update.open").click().run()
+
+    assert not at.exception, why
+    assert at.title[0].value == "Payload editor"
+    assert f"Order {order_id} was last sent with values the order form cannot show" in texts(at)
+    opened = json.loads(at.session_state["editor.text"])
+    # As it was sent, made an update of that order: sending it cannot create a second order.
+    assert opened["customer_info"] == sent["customer_info"]
+    assert opened["order_info"] == {"remarks": "raw", "update": True, "order_id": order_id}
+
+    at.switch_page("views/payload_editor.py")  # AppTest reruns the page it was told
+    at.run()
+    assert f"Order {order_id} was last sent" in texts(at)
+    at.button(key="editor.send").click().run()
+    assert not at.exception
+    assert json.loads(sandbox.state.requests[-1].body)["order_info"]["update"] is True
+    assert [str(order.order_id) for order in sandbox.state.orders()] == [order_id]
+
+
+def test_a_submission_log_that_cannot_be_written_sends_nothing_and_says_so(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The disk fills or the file breaks between opening the page and pressing Submit."""
+    from tests.hostile.test_odd_submit import break_database
+    from ui import resources
+
+    at = filled_order(open_page(NEW))
+    break_database(f"sqlite:///{tmp_path / 'journal.db'}", resources.journal())
+    submit(at)
+    assert len(sandbox.state.requests) == 0
+    shown = texts(at)
+    assert "Nothing was sent. The submission log cannot be written just now" in shown
+    assert "not set up right" not in shown
+
+
+def test_the_configured_phone_region_keys_the_orders_phone(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KAPTURE_PHONE_REGION=AE: a Dubai desk's 050 number is +971, and the log finds it so."""
+    from services import log
+    from services.log import SubmissionFilter
+    from ui import resources
+
+    monkeypatch.setenv("KAPTURE_PHONE_REGION", "AE")
+    at = submit(fill(open_page(NEW), customer_name="Asha Traders", phone="050 123 4567"))
+    assert "Kapture took the order." in texts(at)
+    (row,) = log.page(resources.journal(), SubmissionFilter(text="050 123 4567"), 1).rows
+    assert row.phone_key == "+971501234567"

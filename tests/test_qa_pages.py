@@ -23,7 +23,7 @@ from storage import submissions
 from storage import templates as stored_templates
 from storage.models import Submission
 from storage.submissions import SubmissionFilter
-from tests.test_order_pages import NEW, UPDATE, app_env, fill, open_page, texts  # noqa: F401 - autouse
+from tests.test_order_pages import NEW, UPDATE, app_env, fill, open_page, read, texts  # noqa: F401 - autouse
 
 EDITOR, SUITES, COMPARE = "views/payload_editor.py", "views/suites.py", "views/compare.py"
 
@@ -74,7 +74,7 @@ def editor_text(at: AppTest) -> str:
 
 
 def warnings_listed(at: AppTest) -> list[str]:
-    return [str(m.value) for m in at.markdown if str(m.value).startswith("- ")]
+    return [read(str(m.value)) for m in at.markdown if str(m.value).startswith("- ")]
 
 
 def all_element_text(at: AppTest) -> str:
@@ -109,10 +109,10 @@ def template_names(journal: Journal) -> list[str]:
 def test_a_syntax_error_points_at_line_and_column_and_blocks_sending(sandbox: Sandbox) -> None:
     at = type_text(open_qa(EDITOR), MISSING_COMMA)
 
-    (error,) = at.error
-    assert "This is not valid JSON." in error.value
-    assert f"Line 3, column {len(MISSING_COMMA_LINE) + 1}:" in error.value
-    assert "a comma is missing" in error.value
+    (error,) = [read(e.value) for e in at.error]
+    assert "This is not valid JSON." in error
+    assert f"Line 3, column {len(MISSING_COMMA_LINE) + 1}:" in error
+    assert "a comma is missing" in error
     assert at.code[0].value == MISSING_COMMA_LINE + "\n" + " " * len(MISSING_COMMA_LINE) + "^"
     assert at.button(key="editor.send").disabled
     assert at.button(key="editor.format").disabled
@@ -204,7 +204,7 @@ def test_remove_comments_strips_vendor_style_comments(sandbox: Sandbox) -> None:
         "}"
     )
     at = type_text(open_qa(EDITOR), commented)
-    assert "comments (// …) are not allowed in JSON" in at.error[0].value
+    assert "comments (// …) are not allowed in JSON" in read(at.error[0].value)
     assert at.button(key="editor.send").disabled
 
     click(at, "editor.strip")
@@ -250,16 +250,31 @@ def test_templates_are_saved_loaded_renamed_and_deleted(journal_of_test: Journal
     assert template_names(journal_of_test) == []
 
 
+def test_a_template_named_with_braces_is_deleted_with_a_plain_message(journal_of_test: Journal) -> None:
+    at = type_text(open_qa(EDITOR), '{"customer_info": {"customer_name": "Asha"}}')
+    at.text_input(key="editor.save_name").input("Asha {order} {0}").run()
+    click(at, "editor.save")
+    assert "Saved as “Asha {order} {0}”." in texts(at)
+
+    click(at, "editor.delete")  # the name is in the message: it is not a format string
+
+    assert "Deleted “Asha {order} {0}”." in texts(at)
+    assert template_names(journal_of_test) == []
+    assert at.selectbox(key="editor.template").value == BUILT_IN
+
+
 def test_the_built_in_template_cannot_be_overwritten_or_deleted(journal_of_test: Journal) -> None:
     at = type_text(open_qa(EDITOR), '{"customer_info": {}}')
     at.text_input(key="editor.save_name").input(BUILT_IN).run()
 
     click(at, "editor.save")
-    assert "The built-in template cannot be changed: save under another name." in [e.value for e in at.error]
+    assert "The built-in template cannot be changed: save under another name." in [
+        read(e.value) for e in at.error
+    ]
     assert template_names(journal_of_test) == []
 
     click(at, "editor.delete")
-    assert "The built-in template cannot be deleted." in [e.value for e in at.error]
+    assert "The built-in template cannot be deleted." in [read(e.value) for e in at.error]
     click(at, "editor.load")
     assert json.loads(editor_text(at)) == vendor_example()
 
@@ -605,7 +620,7 @@ def test_a_variant_whose_patch_is_not_json_is_not_dropped_silently(journal_of_te
     at.text_input(key=f"suite.{second}.name").input("broken")
     at.text_area(key=f"suite.{second}.patch").input('{"customer_info": {"phone": }}')
     at.text_input(key="suite.name").input("Two variants").run()
-    assert any("“broken”: the patch is not valid JSON." in e.value for e in at.error)
+    assert any("“broken”: the patch is not valid JSON." in read(e.value) for e in at.error)
 
     if not at.button(key="suite.save").disabled:
         click(at, "suite.save")

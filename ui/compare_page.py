@@ -7,6 +7,7 @@ import streamlit as st
 from services import log, templates
 from services.compare import compare, parse_or_text
 from ui import resources
+from ui.text import option
 from ui.widgets import changes_table
 
 SOURCES = ("Paste", "Payload editor", "Template", "Journal entry")
@@ -19,7 +20,13 @@ def side(ns: str, title: str) -> str:
     source = st.selectbox("From", SOURCES, key=f"compare.{ns}.source", persist_state="session")
     if source == "Template":
         listing = {t.name: t.payload for t in templates.listing(resources.journal())}
-        name = st.selectbox("Template", list(listing), key=f"compare.{ns}.template", persist_state="session")
+        name = st.selectbox(
+            "Template",
+            list(listing),
+            format_func=option,
+            key=f"compare.{ns}.template",
+            persist_state="session",
+        )
         st.button("Fill in", key=f"compare.{ns}.fill", on_click=_fill, args=(ns, listing[name]))
     elif source == "Journal entry":
         entry, part = st.columns([1, 1])

@@ -19,7 +19,8 @@ from services.log import SubmissionFilter
 from services.submit import SOURCES, Context, Status
 from storage.models import Submission
 from ui import once, resources
-from ui.widgets import changes_table, operator_named, plain
+from ui.text import QUOTE_LIMIT, code, md, option
+from ui.widgets import SEND_BLOCKERS, changes_table, nothing_sent, operator_named
 
 OUTCOMES = (
     "success", "rejected", "auth_failed", "http_error", "invalid_response", "network_error",
@@ -81,7 +82,7 @@ def overview(where: SubmissionFilter) -> None:
     p95.metric("95th percentile", f"{summary.p95_ms:.0f} ms" if summary.p95_ms is not None else "—")
     if summary.by_outcome:
         counts = sorted(summary.by_outcome.items(), key=lambda item: -item[1])
-        st.caption(" · ".join(f"{outcome} {count:,}" for outcome, count in counts))
+        st.caption(" · ".join(f"{md(outcome)} {count:,}" for outcome, count in counts))
         days = pd.DataFrame(per_day, columns=["day", "outcome", "count"])
         days["label"] = [f"{day:%a %d %b}" for day in days["day"]]
         chart = (
@@ -130,7 +131,9 @@ def table(where: SubmissionFilter) -> Submission | None:
     back.button("‹ Newer", key="log.newer", disabled=found.page <= 1, on_click=_turn, args=(-1,))
     where_at.caption(f"Page {found.page} of {found.pages} · {found.total:,} entries")
     forward.button("Older ›", key="log.older", disabled=found.page >= found.pages, on_click=_turn, args=(1,))
-    labels = {row.id: f"#{row.id} · {row.created_at:%d %b %H:%M} · {row.customer_name or '—'} · {row.outcome}"
+    # Select-box options are plain text: kept on one line and short, not escaped.
+    labels = {row.id: f"#{row.id} · {row.created_at:%d %b %H:%M} · "
+                      f"{option(row.customer_name, limit=60) or '—'} · {option(row.outcome)}"
               for row in found.rows}  # fmt: skip
     state.setdefault("log.open", None)
     opened = st.selectbox(
@@ -145,21 +148,23 @@ def table(where: SubmissionFilter) -> Submission | None:
 def detail(row: Submission) -> None:
     """One entry in full, and what can be done with it."""
     with st.container(border=True):
-        st.subheader(f"Entry #{row.id}: {row.outcome}", anchor=False)
+        st.subheader(f"Entry #{row.id}: {md(row.outcome)}", anchor=False)
         took = f"{row.duration_ms:.0f} ms" if row.duration_ms is not None else "—"
         st.markdown(
             f"**When** {row.created_at:%Y-%m-%d %H:%M:%S} UTC · **took** {took} · "
-            f"**by** {row.operator or '—'} · "
-            f"**from** {row.source} ({row.operation}) · **to** {row.profile_name}"
-            + (f" · **template** {row.template}" if row.template else "")
-            + (f" · **variant** {row.variant}" if row.variant else "")
-            + (f" · **run** `{row.run_id}`" if row.run_id else "")
+            f"**by** {md(row.operator) or '—'} · "
+            f"**from** {md(row.source)} ({md(row.operation)}) · **to** {md(row.profile_name)}"
+            + (f" · **template** {md(row.template)}" if row.template else "")
+            + (f" · **variant** {md(row.variant)}" if row.variant else "")
+            + (f" · **run** {code(row.run_id)}" if row.run_id else "")
         )
         ids = [(name, getattr(row, f"{name}_id")) for name in ("order", "customer", "enquiry", "contact")]
         if any(value for _, value in ids):
-            st.markdown(" · ".join(f"**{name} id** `{value}`" for name, value in ids if value))
-        if row.message or row.error:
-            st.markdown(plain(f"Kapture said: “{row.message}”" if row.message else f"Detail: {row.error}"))
+            st.markdown(" · ".join(f"**{name} id** {code(value)}" for name, value in ids if value))
+        if row.message:
+            st.markdown(f"Kapture said: “{md(row.message, limit=QUOTE_LIMIT)}”")
+        elif row.error:
+            st.markdown(f"Detail: {md(row.error, limit=QUOTE_LIMIT)}")
         if row.outcome in log.UNKNOWN_OUTCOMES:
             _unknown(row)
         request, answer = st.columns(2)
@@ -221,7 +226,7 @@ def _unknown(row: Submission) -> None:
     profile = resources.active_profile()
     if row.checked_at is not None:
         st.info(
-            f"Checked in Kapture at {row.checked_at:%H:%M} UTC: {row.check_result}",
+            f"Checked in Kapture at {row.checked_at:%H:%M} UTC: {md(row.check_result)}",
             icon=":material/fact_check:",
         )
     if profile.cm_id is None:
@@ -232,7 +237,9 @@ def _unknown(row: Submission) -> None:
     st.warning(f"{_UNKNOWN_HELP}: “Check in Kapture” asks the Pull Order API.", icon=":material/help:")
     if st.button("Check in Kapture", key=f"log.check.{row.id}", icon=":material/travel_explore:"):
         found = log.check_in_kapture(resources.journal(), resources.client(profile), profile.cm_id, row.id)
-        (st.success if found.found else st.warning if found.found is False else st.error)(found.summary)
+        # Calm only when the entry's own order was found; other orders of the phone need a look.
+        claimed = found.found and found.order_id
+        (st.success if claimed else st.warning if found.found is not None else st.error)(md(found.summary))
 
 
 def _actions(row: Submission) -> None:
@@ -249,7 +256,7 @@ def _actions(row: Submission) -> None:
     target = resources.active_profile()
     if target.base_url != row.base_url:
         resend.caption(
-            f"“Send again” goes to {target.name}, not to {row.profile_name} where this entry went."
+            f"“Send again” goes to {md(target.name)}, not to {md(row.profile_name)} where this entry went."
         )
     resend_clicked = resend.button("Send again", key="log.resend", icon=":material/replay:")
     if show_curl:
@@ -284,14 +291,18 @@ def _resend(row: Submission, *, confirm: bool) -> None:
     context = Context(source="replay", operator=operator, template=row.template, variant=row.variant)
     # One token per entry and per answer confirmed: repeated clicks are one send.
     token = once.token("log", f"resend {row.id}")
-    done = resources.submitter().submit_text(
-        row.request_body, context=context, token=token, confirm_duplicate=confirm
-    )
+    try:
+        done = resources.submitter().submit_text(
+            row.request_body, context=context, token=token, confirm_duplicate=confirm
+        )
+    except SEND_BLOCKERS as exc:
+        nothing_sent(exc)
+        return
     if done.status is Status.DUPLICATE and done.earlier is not None:
         st.session_state["log.resend_after"] = done.earlier.id
         st.warning(
             f"Not sent: the same payload went to this Kapture at {done.earlier.created_at:%H:%M} UTC "
-            f"(entry #{done.earlier.id}, {done.earlier.outcome}). Send it again anyway?",
+            f"(entry #{done.earlier.id}, {md(done.earlier.outcome)}). Send it again anyway?",
             icon=":material/content_copy:",
         )
         st.button(
@@ -301,10 +312,18 @@ def _resend(row: Submission, *, confirm: bool) -> None:
         )
         return
     sent = done.submission
-    st.success(
-        f"Sent again to {sent.profile_name} as entry #{sent.id}: {sent.outcome}"
-        + (f", order {sent.order_id}" if sent.order_id else "")
-    )
+    if sent is None:
+        st.info("Nothing was sent.", icon=":material/info:")
+        return
+    what = md(sent.outcome) + (f", order {md(sent.order_id)}" if sent.order_id else "")
+    if done.status is Status.REPEAT:  # the same click again: the send it names happened before
+        st.info(
+            f"Nothing new was sent: that click repeated the “Send again” already made, which is entry "
+            f"#{sent.id} ({what}).",
+            icon=":material/info:",
+        )
+        return
+    st.success(f"Sent again to {md(sent.profile_name)} as entry #{sent.id}: {what}")
 
 
 def _confirm_resend() -> None:

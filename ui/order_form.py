@@ -20,7 +20,7 @@ from services.drafts import (
     Draft,
     ExtraField,
 )
-from ui.widgets import plain
+from ui.text import md
 
 _TEXT_FIELDS = (
     "customer_name", "phone", "email", "address", "city", "state", "country", "pincode",
@@ -74,7 +74,7 @@ def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Dr
 
     def error(name: str) -> None:
         if name in problems:
-            st.markdown(f":red[{plain(problems[name])}]")
+            st.markdown(f":red[{md(problems[name])}]")
 
     with st.container(border=True):
         st.subheader("Customer", anchor=False)
@@ -150,7 +150,7 @@ def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Dr
             st.checkbox("The customer's details", key=f"{ns}.update_customer", persist_state=_KEEP)
             st.checkbox("The enquiry's details", key=f"{ns}.update_enquiry", persist_state=_KEEP)
     if "form" in problems:
-        st.error(problems["form"])
+        st.error(md(problems["form"]))
     return read(ns)
 
 

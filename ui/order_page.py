@@ -9,11 +9,12 @@ import streamlit as st
 from kapture.jsontext import pretty
 from services import drafts
 from services.drafts import Draft, problems, to_payload
-from services.journal import JournalUnavailable
-from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
 from ui import once, order_form, resources, result_card
-from ui.widgets import operator_named
+from ui.text import md
+from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
+
+EDITOR_NOTICE = "editor.notice"  # (markdown, the editor text it explains): shown while the text is unchanged
 
 
 def run(ns: str, *, updating: bool) -> None:
@@ -47,18 +48,37 @@ def run(ns: str, *, updating: bool) -> None:
 
 
 def open_order(order_id: str) -> None:
-    """Load an order into the update form: as last sent from here, or blank with its id."""
+    """Load an order into the update form: as last sent from here, or blank with its id.
+
+    An order last sent as a payload the form cannot hold (a suite's negatives send a phone as a
+    number, ``"true"`` as text) opens in the payload editor instead, saying why.
+    """
     order_id = order_id.strip()
-    known = drafts.latest_sent(resources.journal(), order_id)
-    draft = known or Draft(order_id=order_id)
-    draft.order_id = order_id
-    _load_update(draft, known=known is not None)
+    last = drafts.last_sent(resources.journal(), order_id)
+    if last.update_text:
+        _open_in_editor(order_id, last.update_text)
+        return
+    draft = last.draft or Draft(order_id=order_id)
+    _load_update(draft, known=last.known)
 
 
 def open_draft_for_update(draft: Draft) -> None:
     """Load an update payload from the editor into the update form (call before it is drawn)."""
     _load_update(draft, known=True)
     st.session_state["update.lookup"] = draft.order_id
+
+
+def _open_in_editor(order_id: str, sent: str) -> None:
+    state = st.session_state
+    state["editor.text"] = sent
+    state.pop("editor.last", None)
+    state[EDITOR_NOTICE] = (
+        f"Order {md(order_id)} was last sent with values the order form cannot show (for example a "
+        "phone written as a number, or true written as text), so it is open here instead, as an update "
+        "of that order. Change what should change, then press **Send to Kapture**.",
+        sent,
+    )
+    st.switch_page("views/payload_editor.py")
 
 
 def _load_update(draft: Draft, *, known: bool) -> None:
@@ -84,9 +104,9 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:
             token=token,
             confirm_duplicate=confirm,
         )
-    except (SettingsError, JournalUnavailable) as exc:
+    except SEND_BLOCKERS as exc:
         state.pop(f"{ns}.last", None)
-        st.error(f"Nothing was sent: Order Desk is not set up right. {exc}", icon=":material/error:")
+        nothing_sent(exc)
         st.stop()
 
 

@@ -6,19 +6,20 @@ the widget is drawn again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from kapture import snippets as code
+from kapture import snippets
 from kapture.jsontext import SyntaxProblem, minify, parse, pretty, strip_comments
 from kapture.lint import lint
 from services import drafts, templates
-from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
 from ui import once, order_form, order_page, resources
-from ui.widgets import operator_named, plain
+from ui.text import QUOTE_LIMIT, code, md, option
+from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 
 TEXT = "editor.text"
 _OUTCOME_BADGES = {
@@ -34,6 +35,19 @@ _OUTCOME_BADGES = {
 }
 
 
+def handed_over() -> None:
+    """Why the text is here, when another page opened it in the editor; shown until it is edited."""
+    state = st.session_state
+    notice = state.get(order_page.EDITOR_NOTICE)
+    if notice is None:
+        return
+    words, text = notice
+    if state.get(TEXT) != text:
+        del state[order_page.EDITOR_NOTICE]
+        return
+    st.info(words, icon=":material/info:")
+
+
 def templates_bar() -> None:
     """Pick a template to load; save, rename or delete saved ones."""
     listing = templates.listing(resources.journal())
@@ -41,10 +55,12 @@ def templates_bar() -> None:
     state = st.session_state
     state.setdefault(TEXT, by_name[templates.BUILT_IN].payload)
     pick, load = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = pick.selectbox("Template", list(by_name), key="editor.template", persist_state="session")
+    chosen = pick.selectbox(
+        "Template", list(by_name), format_func=option, key="editor.template", persist_state="session"
+    )
     load.button("Load", key="editor.load", on_click=_set_text, args=(by_name[chosen].payload,))
     if by_name[chosen].description:
-        st.caption(by_name[chosen].description)
+        st.caption(md(by_name[chosen].description))
     with st.expander("Save, rename or delete templates"):
         name, description = st.columns([1, 2])
         name.text_input("Name", key="editor.save_name", placeholder="e.g. Smoke order")
@@ -95,7 +111,7 @@ def checks(text: str) -> tuple[Any, SyntaxProblem | None]:
     """Syntax problems stop sending (with line, column and a caret); field warnings do not."""
     value, problem = parse(text)
     if problem is not None:
-        st.error(f"**This is not valid JSON.** {problem}", icon=":material/error:")
+        st.error(f"**This is not valid JSON.** {md(problem)}", icon=":material/error:")
         st.code(problem.pointer(), language=None)
         return None, problem
     findings = lint(value)
@@ -106,7 +122,7 @@ def checks(text: str) -> tuple[Any, SyntaxProblem | None]:
             f"{len(findings)} warning(s) — sending is still allowed", expanded=len(findings) <= 5
         ):
             for finding in findings:
-                st.markdown(f"- {plain(finding.message)}")
+                st.markdown(f"- {md(finding.message)}")
     return value, None
 
 
@@ -137,10 +153,10 @@ def answer() -> None:
         return
     if last.status is Status.DUPLICATE and last.earlier is not None:
         earlier = last.earlier
-        order = f", order {earlier.order_id}" if earlier.order_id else ""
+        order = f", order {md(earlier.order_id)}" if earlier.order_id else ""
         st.warning(
             f"**Not sent.** The same payload went to this Kapture at {earlier.created_at:%H:%M:%S} UTC "
-            f"(entry #{earlier.id}, {earlier.outcome}{order}).",
+            f"(entry #{earlier.id}, {md(earlier.outcome)}{order}).",
             icon=":material/content_copy:",
         )
         st.button("Send it again anyway", key="editor.send_again", on_click=_confirm)
@@ -152,17 +168,17 @@ def answer() -> None:
     status = f"HTTP {row.http_status}" if row.http_status else "no HTTP answer"
     took = f"{row.duration_ms:.0f} ms" if row.duration_ms is not None else ""
     st.markdown(
-        f"{_OUTCOME_BADGES.get(row.outcome, row.outcome)} · {status} · {took} · journal entry #{row.id}"
+        f"{_OUTCOME_BADGES.get(row.outcome, md(row.outcome))} · {status} · {took} · journal entry #{row.id}"
     )
     if row.message:
-        st.markdown(f"Kapture said: “{row.message}”")
+        st.markdown(f"Kapture said: “{md(row.message, limit=QUOTE_LIMIT)}”")
     if row.error:
-        st.markdown(f"Detail: {row.error}")
+        st.markdown(f"Detail: {md(row.error, limit=QUOTE_LIMIT)}")
     ids = {
         k: getattr(row, k) for k in ("order_id", "customer_id", "enquiry_id", "contact_id") if getattr(row, k)
     }
     if ids:
-        st.markdown(" · ".join(f"{key.replace('_', ' ')} `{value}`" for key, value in ids.items()))
+        st.markdown(" · ".join(f"{key.replace('_', ' ')} {code(value)}" for key, value in ids.items()))
     pretty_tab, raw_tab, headers_tab = st.tabs(["Body", "Raw", "Headers"])
     value, problem = parse(row.response_body)
     with pretty_tab:
@@ -187,7 +203,8 @@ def code_snippets(text: str) -> None:
         return
     with st.expander("Code that sends this payload (curl, Python, Node)"):
         st.caption("The credential is a placeholder: set KAPTURE_TOKEN to base64 of username:password.")
-        for tab, (name, make) in zip(st.tabs(list(code.SNIPPETS)), code.SNIPPETS.items(), strict=True):
+        makers = snippets.SNIPPETS
+        for tab, (name, make) in zip(st.tabs(list(makers)), makers.items(), strict=True):
             tab.code(
                 make(base_url, text),
                 language={"curl": "bash", "Python": "python", "Node": "javascript"}[name],
@@ -197,13 +214,14 @@ def code_snippets(text: str) -> None:
 def _send(text: str, *, confirm: bool) -> None:
     state = st.session_state
     operator = str(state.get("operator") or "").strip()
+    state.pop(order_page.EDITOR_NOTICE, None)  # it said what to do next: done
     context = Context(source="editor", operator=operator, template=str(state.get("editor.template") or ""))
     try:
         state["editor.last"] = resources.submitter().submit_text(
             text, context=context, token=once.token("editor", text), confirm_duplicate=confirm
         )
-    except (SettingsError, JournalUnavailable) as exc:
-        st.error(f"Nothing was sent: Order Desk is not set up right. {exc}", icon=":material/error:")
+    except SEND_BLOCKERS as exc:
+        nothing_sent(exc)
 
 
 def _confirm() -> None:
@@ -236,14 +254,15 @@ def _save() -> None:
             resources.journal(), state.get("editor.save_name", ""), state.get(TEXT, ""),
             state.get("editor.save_description", ""),
         ).name,
-        "Saved as “{}”.",
+        lambda name: f"Saved as “{md(name)}”.",
     )  # fmt: skip
 
 
 def _rename(template: templates.TemplateView) -> None:
     new_name = st.session_state.get("editor.save_name", "")
     _template_change(
-        lambda: templates.rename(resources.journal(), template, new_name).name, "Renamed to “{}”."
+        lambda: templates.rename(resources.journal(), template, new_name).name,
+        lambda name: f"Renamed to “{md(name)}”.",
     )
 
 
@@ -252,16 +271,20 @@ def _delete(template: templates.TemplateView) -> None:
         templates.delete(resources.journal(), template)
         return templates.BUILT_IN
 
-    _template_change(delete, f"Deleted “{template.name}”.")
+    _template_change(delete, lambda _: f"Deleted “{md(template.name)}”.")
 
 
-def _template_change(change, done: str) -> None:  # type: ignore[no-untyped-def]
-    """Run a template change; select the template it leaves selected, and say how it went."""
+def _template_change(change: Callable[[], str], done: Callable[[str], str]) -> None:
+    """Run a template change; select the template it leaves selected, and say how it went.
+
+    ``done`` words the outcome from the selected name (a function, not a format string: a name
+    may hold ``{`` and ``}``).
+    """
     state = st.session_state
     try:
         selected = change()
     except templates.TemplateError as exc:
-        state["editor.template_notice"] = ("error", str(exc))
+        state["editor.template_notice"] = ("error", md(exc))
         return
     state["editor.template"] = selected
-    state["editor.template_notice"] = ("ok", done.format(selected))
+    state["editor.template_notice"] = ("ok", done(selected))

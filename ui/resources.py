@@ -22,8 +22,10 @@ def _sandbox() -> Sandbox:
 
 
 @st.cache_resource(show_spinner="Opening the submission log…")
-def _journal(database_url: str, pending_grace_seconds: float) -> Journal:
-    return open_journal(database_url, pending_grace=timedelta(seconds=pending_grace_seconds))
+def _journal(database_url: str, pending_grace_seconds: float, phone_region: str) -> Journal:
+    return open_journal(
+        database_url, pending_grace=timedelta(seconds=pending_grace_seconds), phone_region=phone_region
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,9 +46,9 @@ def active_profile() -> Profile:
 
 
 def journal() -> Journal:
-    """The submission log (opened, upgraded and recovered once per database URL)."""
+    """The submission log (opened, upgraded and recovered once per database URL and phone region)."""
     current = settings()
-    return _journal(current.database_url, sum(current.profile.timeout))
+    return _journal(current.database_url, sum(current.profile.timeout), current.phone_region)
 
 
 def client(profile: Profile) -> KaptureClient:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from services.submit import Status, Submitted
 from storage.models import Submission
+from ui.text import QUOTE_LIMIT, md
 
 _ADMIN = "Ask whoever manages the Kapture connection for Order Desk."
 _CHECK_FIRST = (
@@ -36,7 +37,7 @@ def show(submitted: Submitted, *, updating: bool, on_resend: Callable[[], None])
 
 def ids(row: Submission) -> None:
     """The order id, large, then every id Kapture returned, each with a copy button."""
-    st.metric("Kapture order id", row.order_id)
+    st.metric("Kapture order id", md(row.order_id))
     labelled = (
         ("Order id", row.order_id),
         ("Customer id", row.customer_id),
@@ -50,10 +51,10 @@ def ids(row: Submission) -> None:
 
 
 def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) -> None:
-    said = f" Kapture said: “{row.message}”." if row.message else ""
+    said = f" Kapture said: “{md(row.message, limit=QUOTE_LIMIT)}”." if row.message else ""
     match row.outcome:
         case "success":
-            verb = f"Kapture updated order {row.order_id}." if updating else "Kapture took the order."
+            verb = f"Kapture updated order {md(row.order_id)}." if updating else "Kapture took the order."
             st.success(f"**{verb}**", icon=":material/check_circle:")
             ids(row)
         case "rejected":
@@ -69,7 +70,7 @@ def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) 
             )
         case "network_error":
             st.error(
-                f"**Order Desk could not reach Kapture** ({row.error}). The order was not sent. "
+                f"**Order Desk could not reach Kapture** ({md(row.error)}). The order was not sent. "
                 "Check the internet connection, then try again.",
                 icon=":material/wifi_off:",
             )
@@ -95,19 +96,22 @@ def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) 
                 icon=":material/hourglass_top:",
             )
         case "timeout_unknown" | "invalid_response" | "unknown":
-            st.warning(
-                "**No clear answer from Kapture in time.** " + _CHECK_FIRST.format(id=row.id),
-                icon=":material/hourglass_top:",
-            )
+            headline = {
+                "timeout_unknown": "No clear answer from Kapture in time.",
+                "invalid_response": "Kapture's answer was not clear.",
+            }.get(row.outcome, "Order Desk does not know how the send ended.")
+            st.warning(f"**{headline}** " + _CHECK_FIRST.format(id=row.id), icon=":material/hourglass_top:")
             st.button("Send it again anyway", on_click=on_resend, key="result.confirm")
         case _:
-            st.error(f"The order was not sent ({row.outcome}).{said}")
+            st.error(f"The order was not sent ({md(row.outcome)}).{said}")
 
 
 def _duplicate(earlier: Submission, on_resend: Callable[[], None]) -> None:
     when = _local(earlier.created_at)
     if earlier.outcome == "success":
-        what = f"An identical order was sent at {when} and Kapture took it as **order {earlier.order_id}**."
+        what = (
+            f"An identical order was sent at {when} and Kapture took it as **order {md(earlier.order_id)}**."
+        )
     else:
         what = f"An identical order was sent at {when} and its answer is not known: it may exist in Kapture."
     st.warning(f"**Not sent yet.** {what} Send it again anyway?", icon=":material/content_copy:")

@@ -12,7 +12,8 @@ from kapture.variants import Variant, generate_negatives
 from services import suites, templates
 from services.suites import Suite, VariantResult
 from ui import resources
-from ui.widgets import operator_named
+from ui.text import md, option
+from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 
 NEW = "(a new suite)"
 EXPECTATIONS = {"success": "success", "failure": "failure", "any": "any outcome"}
@@ -22,11 +23,11 @@ def picker() -> None:
     """Choose a saved suite to open, or start a new one."""
     journal = resources.journal()
     options = [NEW, *suites.names(journal)]
-    choice = st.selectbox("Suite", options, key="suite.pick")
+    choice = st.selectbox("Suite", options, format_func=option, key="suite.pick")
     st.button("Open", key="suite.open", on_click=_open, args=(choice,))
     notice = st.session_state.pop("suite.notice", None)
     if notice:
-        st.error(notice)
+        st.error(md(notice))
 
 
 def editor() -> Suite | None:
@@ -48,7 +49,7 @@ def editor() -> Suite | None:
         st.text_area("Base payload (JSON)", key="suite.base", persist_state="session", height=260)
     base, problem = parse(state["suite.base"])
     if problem is not None:
-        st.error(f"The base payload is not valid JSON. {problem}", icon=":material/error:")
+        st.error(f"The base payload is not valid JSON. {md(problem)}", icon=":material/error:")
         return None
     st.subheader("Variants", anchor=False)
     st.caption(
@@ -83,23 +84,24 @@ def save_bar(suite: Suite | None) -> None:
     replacing = clicked and state.get("suite.opened") != name and suites.exists(journal, name)
     if replacing:
         st.warning(
-            f"A suite named “{name}” is already saved. Replace it with this one?", icon=":material/warning:"
+            f"A suite named “{md(name)}” is already saved. Replace it with this one?",
+            icon=":material/warning:",
         )
         st.button("Yes, replace it", key="suite.replace")
     if (clicked and not replacing) or state.get("suite.replace"):
         try:
             suites.save(journal, suite)
             state["suite.opened"] = name
-            st.success(f"Saved “{name}”.")
+            st.success(f"Saved “{md(name)}”.")
         except suites.SuiteError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
     saved_name = state.get("suite.opened")
     confirmed = sure.checkbox("Yes, delete it", key="suite.delete_sure", disabled=not saved_name)
     if delete.button("Delete suite", key="suite.delete", disabled=not (saved_name and confirmed)):
         if suites.delete(journal, saved_name):
-            st.success(f"Deleted “{saved_name}”.")
+            st.success(f"Deleted “{md(saved_name)}”.")
         else:
-            st.warning(f"There was no saved suite named “{saved_name}”.")
+            st.warning(f"There was no saved suite named “{md(saved_name)}”.")
         state.pop("suite.opened", None)
 
 
@@ -164,18 +166,22 @@ def _run(suite: Suite, delay: float) -> None:
     run_id = f"suite-{uuid.uuid4().hex[:12]}"
     state["suite.results"], state["suite.run_id"], state["suite.run_name"] = [], run_id, suite.name
     state["suite.running"] = True  # still set on the next run if this one was stopped midway
-    submitter = resources.submitter()
     progress = st.progress(0.0, text="Starting…")
     operator = str(state.get("operator") or "").strip()
-    for number, variant in enumerate(suite.variants, start=1):
-        state["suite.results"].append(
-            suites.run_variant(submitter, suite, variant, run_id, operator=operator)
-        )
-        progress.progress(
-            number / len(suite.variants), text=f"{number} of {len(suite.variants)}: {variant.name}"
-        )
-        if delay and number < len(suite.variants):
-            time.sleep(delay)
+    try:
+        submitter = resources.submitter()
+        for number, variant in enumerate(suite.variants, start=1):
+            state["suite.results"].append(
+                suites.run_variant(submitter, suite, variant, run_id, operator=operator)
+            )
+            progress.progress(
+                number / len(suite.variants),
+                text=f"{number} of {len(suite.variants)}: {md(variant.name, limit=100)}",
+            )
+            if delay and number < len(suite.variants):
+                time.sleep(delay)
+    except SEND_BLOCKERS as exc:  # the run stops where it is; what was sent is in the results
+        nothing_sent(exc)
     state.pop("suite.running", None)
     progress.empty()
 
@@ -207,7 +213,7 @@ def _variant_row(row: str) -> Variant | None:
     state = st.session_state
     name_now = state.get(f"suite.{row}.name") or ""
     expecting = EXPECTATIONS.get(state.get(f"suite.{row}.expected"), "?")
-    title = f"{name_now or 'unnamed variant'} — expect {expecting}"
+    title = f"{md(name_now, limit=100) or 'unnamed variant'} — expect {expecting}"
     with st.expander(title, expanded=name_now in ("", "new variant")):
         name, expected, remove = st.columns([3, 2, 1], vertical_alignment="bottom")
         name.text_input("Variant", key=f"suite.{row}.name", persist_state="session")
@@ -222,7 +228,7 @@ def _variant_row(row: str) -> Variant | None:
         st.text_area("Patch (JSON)", key=f"suite.{row}.patch", persist_state="session", height=90)
     patch, problem = parse(state[f"suite.{row}.patch"])
     if problem is not None:
-        st.error(f"“{state[f'suite.{row}.name']}”: the patch is not valid JSON. {problem}")
+        st.error(f"“{md(state[f'suite.{row}.name'])}”: the patch is not valid JSON. {md(problem)}")
         return None
     return Variant(state[f"suite.{row}.name"], patch, state[f"suite.{row}.expected"])
 
@@ -236,7 +242,7 @@ def _proposals() -> None:
         st.markdown(f"**{len(proposals)} proposed variants** — untick the ones you do not want.")
         for index, variant in enumerate(proposals):
             st.checkbox(
-                f"{variant.name} — expect {EXPECTATIONS[variant.expected]}",
+                f"{md(variant.name)} — expect {EXPECTATIONS[variant.expected]}",
                 value=True,
                 key=f"suite.proposal.{index}",
             )

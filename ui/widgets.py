@@ -5,7 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from services.compare import Change
-from services.settings import Profile
+from services.journal import JournalUnavailable
+from services.settings import Profile, SettingsError
+from ui.text import md
+
+# What stops a send before anything leaves: settings that are wrong, a log that cannot be written.
+SEND_BLOCKERS = (SettingsError, JournalUnavailable)
+
+
+def nothing_sent(exc: Exception) -> None:
+    """Say that a send was stopped before anything left, and why, in the error's own plain words."""
+    why = "Order Desk is not set up right: " if isinstance(exc, SettingsError) else ""
+    st.error(f"Nothing was sent. {why}{md(exc)}", icon=":material/error:")
 
 
 def connection_badge(profile: Profile) -> None:
@@ -13,17 +24,9 @@ def connection_badge(profile: Profile) -> None:
     if profile.is_sandbox:
         st.info("**Sandbox** — orders are not sent to Kapture.", icon=":material/science:")
     elif profile.is_production:
-        st.error(f"**Production Kapture** — {profile.name}. Orders are real.", icon=":material/warning:")
+        st.error(f"**Production Kapture** — {md(profile.name)}. Orders are real.", icon=":material/warning:")
     else:
-        st.warning(f"**Test Kapture** — {profile.name}.", icon=":material/cloud:")
-
-
-def plain(text: str) -> str:
-    """Text for st.markdown shown as written: markdown characters escaped, `code spans` kept."""
-    parts = text.split("`")
-    for index in range(0, len(parts), 2):  # outside code spans only
-        parts[index] = "".join("\\" + ch if ch in "\\*_[]<>#~$" else ch for ch in parts[index])
-    return "`".join(parts)
+        st.warning(f"**Test Kapture** — {md(profile.name)}.", icon=":material/cloud:")
 
 
 def operator_named() -> bool:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from services.settings import SettingsError
 from ui import resources
+from ui.text import code, md
 
 st.title("Kapture Order Desk")
 st.write(
@@ -22,13 +23,13 @@ st.subheader("Connected to")
 try:
     profile = resources.active_profile()
 except SettingsError as exc:
-    st.error(f"The Kapture connection is not set up right: {exc}", icon=":material/error:")
+    st.error(f"The Kapture connection is not set up right: {md(exc)}", icon=":material/error:")
     st.stop()
 
 if profile.is_sandbox:
     st.info(
         "**Sandbox** — the built-in practice Kapture on this computer. Orders sent here are not sent "
-        f"to Kapture, so try anything. It uses the demo login **{profile.username}**.",
+        f"to Kapture, so try anything. It uses the demo login **{md(profile.username)}**.",
         icon=":material/science:",
     )
     st.caption(
@@ -37,6 +38,6 @@ if profile.is_sandbox:
     )
 else:
     kind = "Production Kapture — orders are real" if profile.is_production else "Test Kapture"
-    st.markdown(f"**{kind}** at `{profile.base_url}`")
-    login = f"user **{profile.username}**" if profile.username and not profile.token else "an API token"
+    st.markdown(f"**{kind}** at {code(profile.base_url)}")
+    login = f"user **{md(profile.username)}**" if profile.username and not profile.token else "an API token"
     st.caption(f"Signed in with {login}. The password is never shown or stored.")

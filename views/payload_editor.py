@@ -11,6 +11,7 @@ st.caption(
     "Start from a template, edit the JSON, and send it exactly as written. Problems with the JSON stop "
     "sending; warnings about fields do not — sending wrong payloads on purpose is allowed."
 )
+editor.handed_over()
 editor.templates_bar()
 editor.toolbar()
 text = editor.text_box()

@@ -7,22 +7,25 @@ import streamlit as st
 from services.journal import JournalUnavailable
 from services.settings import SettingsError
 from ui import resources
+from ui.text import code, md
 
 st.title("Settings")
 try:
     settings = resources.settings()
     profile = resources.active_profile()
 except SettingsError as exc:
-    st.error(f"The configuration is not complete: {exc}", icon=":material/error:")
+    st.error(f"The configuration is not complete: {md(exc)}", icon=":material/error:")
     st.stop()
 
 st.subheader("Kapture", anchor=False)
 if profile.is_sandbox:
-    st.markdown(f"The built-in **sandbox** at `{profile.base_url}` (demo login `{profile.username}`).")
+    st.markdown(
+        f"The built-in **sandbox** at {code(profile.base_url)} (demo login {code(profile.username)})."
+    )
 else:
     kind = "production" if profile.is_production else "test"
-    login = f"user `{profile.username}`" if profile.username and not profile.token else "an API token"
-    st.markdown(f"A **{kind}** Kapture at `{profile.base_url}`, signed in with {login}.")
+    login = f"user {code(profile.username)}" if profile.username and not profile.token else "an API token"
+    st.markdown(f"A **{kind}** Kapture at {code(profile.base_url)}, signed in with {login}.")
 st.caption(f"Waits up to {profile.timeout[0]:g} s to connect and {profile.timeout[1]:g} s for an answer.")
 st.caption(
     f"Account id for “Check in Kapture”: {profile.cm_id}."
@@ -33,9 +36,9 @@ st.caption(
 st.subheader("Submission log", anchor=False)
 try:
     journal = resources.journal()
-    st.markdown(f"Kept in `{journal.engine.url.render_as_string(hide_password=True)}`.")
+    st.markdown(f"Kept in {code(journal.engine.url.render_as_string(hide_password=True))}.")
 except JournalUnavailable as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(md(exc), icon=":material/error:")
 minutes = settings.duplicate_window.total_seconds() / 60
 st.caption(
     f"An identical order sent in the last {minutes:g} minutes asks before it is sent again."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import order_page
+from ui.text import md
 
 st.title("Update order")
 
@@ -24,12 +25,12 @@ elif opened:
 if state.get("update.opened"):
     if state.get("update.known"):
         st.caption(
-            f"Order **{state['update.opened']}** as Order Desk last sent it. "
+            f"Order **{md(state['update.opened'])}** as Order Desk last sent it. "
             "Change what should change, then press **Update order**."
         )
     else:
         st.warning(
-            f"Order Desk has not sent order **{state['update.opened']}** itself, so its details are not "
+            f"Order Desk has not sent order **{md(state['update.opened'])}** itself, so its details are not "
             "known here. Fill in the details the order should have — they replace what Kapture holds.",
             icon=":material/info:",
         )

@@ -73,6 +73,11 @@ class Journal:
     watch: PendingWatch | None = field(default=None, compare=False, repr=False)
     phone_region: str = submissions.DEFAULT_PHONE_REGION  # for phones written without +country
 
+    @property
+    def address(self) -> str:
+        """Where the journal is kept, fit to show: no password, no query (it can hold one)."""
+        return _shown(self.engine.url.render_as_string(hide_password=False))
+
     def close(self) -> None:
         """Stop watching for rows left pending and release the engine's connections."""
         if self.watch is not None:

@@ -16,6 +16,7 @@ import pytest
 from kapture import basic_token, encode, snippets, vendor_example
 from kapture.client import ADD_UPDATE_PATH, PULL_PATH
 from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
+from tests.conftest import require
 from tests.hostile.evil import EvilServer, Peer, answer
 
 SANDBOX_TOKEN = basic_token(DEMO_USERNAME, DEMO_PASSWORD)
@@ -45,8 +46,7 @@ def run(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def run_curl(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    if shutil.which("curl") is None:
-        pytest.skip("curl is not installed, so the curl snippet cannot be executed")
+    require(shutil.which("curl") is not None, "curl is not installed, so the curl snippet cannot be executed")
     return run(["bash", "-c", code])
 
 
@@ -57,8 +57,7 @@ def run_python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def run_node(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    if shutil.which("node") is None:
-        pytest.skip("node is not installed, so the Node snippet cannot be executed")
+    require(shutil.which("node") is not None, "node is not installed, so the Node snippet cannot be executed")
     script = tmp_path / "send-order.mjs"
     script.write_text(code, encoding="utf-8")
     return run(["node", str(script)])

@@ -36,7 +36,7 @@ st.caption(
 st.subheader("Submission log", anchor=False)
 try:
     journal = resources.journal()
-    st.markdown(f"Kept in {code(journal.engine.url.render_as_string(hide_password=True))}.")
+    st.markdown(f"Kept in {code(journal.address)}.")
 except JournalUnavailable as exc:
     st.error(md(exc), icon=":material/error:")
 minutes = settings.duplicate_window.total_seconds() / 60

@@ -295,6 +295,23 @@ def test_success_without_a_usable_order_id_is_not_a_success(serve: Serve, body: 
     assert result.may_have_taken_effect
 
 
+def test_success_without_an_order_id_is_journaled_as_unclear_and_guards_a_resend(
+    serve: Serve, journal: Journal
+) -> None:
+    """The journal row says "unclear", never "success", and the same order is held back next time."""
+    server = serve(json_answer(UNUSABLE_ORDER_IDS["no-Order"]))
+    profile = load_settings({}).profile.at(server.url)
+    with KaptureClient(server.url, token=TOKEN, timeout=TIMEOUT) as kc:
+        submitter = Submitter(journal, kc, profile)
+        done = submitter.submit(vendor_example())
+        again = submitter.submit(vendor_example())
+    with journal.sessions() as session:
+        row = submissions.get(session, done.submission.id)
+    assert row.outcome == "invalid_response"
+    assert row.order_id == ""
+    assert again.status is Status.DUPLICATE and again.earlier.id == row.id
+
+
 def test_an_update_without_a_usable_order_id_may_have_updated_the_order(serve: Serve) -> None:
     server = serve(json_answer(success_with(b'{"order_id": null, "action_event": "UPDATE_ORDER"}')))
     payload = vendor_example()

@@ -8,6 +8,7 @@ wrong — from the environment or from ``.streamlit/secrets.toml``.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from services.settings import SettingsError, load_settings, shown_address
 
 SECRETS = ("meera", "S3cretPw", "s3cretpw")  # the user name counts: it is half the credential
 TOKEN = {"KAPTURE_TOKEN": "dG9rZW4="}
+ROOT = Path(__file__).resolve().parents[2]
 
 MISTYPED_URLS = [
     "htps://meera:S3cretPw@acme.kapturecrm.com",
@@ -131,3 +133,22 @@ def test_a_database_url_that_cannot_open_is_said_plainly_without_its_secrets(url
         open_journal(url, pending_grace=timedelta(0))
     assert "S3cretPw" not in str(refused.value)
     assert "cannot be opened" in str(refused.value)
+
+
+def test_the_settings_page_names_the_database_without_a_password_in_its_query(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """psycopg takes ``?password=`` as the password: the page must not show it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a SQLite file has no password")
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KAPTURE_DATABASE_URL", database_url + "?password=S3cretPw")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page("views/settings.py")
+    at.run()
+    assert not at.exception
+    shown = "\n".join(str(element.value) for element in [*at.markdown, *at.caption, *at.error, *at.info])
+    assert "Kept in" in shown
+    assert "S3cretPw" not in shown

@@ -226,7 +226,7 @@ def _unknown(row: Submission) -> None:
     profile = resources.active_profile()
     if row.checked_at is not None:
         st.info(
-            f"Checked in Kapture at {row.checked_at:%H:%M} UTC: {md(row.check_result)}",
+            f"Checked in Kapture at {row.checked_at:%H:%M} UTC: {md(row.check_result, limit=QUOTE_LIMIT)}",
             icon=":material/fact_check:",
         )
     if profile.cm_id is None:

@@ -440,7 +440,9 @@ def test_a_log_entry_s_error_shows_as_written(app_journal: Journal) -> None:
 def test_an_unknown_entry_s_check_result_shows_as_written(app_journal: Journal) -> None:
     entry = hostile_entry(app_journal, outcome="unknown")
     at = open_entry(open_log(), entry)
-    assert f"UTC: {md(hostile_text())}" in shown(at)  # the check's result, whole
+    assert f"UTC: {md(hostile_text(), limit=QUOTE_LIMIT)}" in shown(
+        at
+    )  # the check's result, quoted up to the limit
     assert_shown_as_written(at)
 
 

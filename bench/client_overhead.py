@@ -19,7 +19,7 @@ import requests
 from bench.sandbox_process import sandbox_process
 from kapture import KaptureClient, basic_token, vendor_example
 from kapture.client import ADD_UPDATE_PATH
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME
 
 
 def main() -> None:

@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextmanager
 def sandbox_process() -> Iterator[str]:
-    """Run ``python -m kapture.sandbox`` on a free port; yield its URL."""
+    """Run ``python -m sandbox`` on a free port; yield its URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "kapture.sandbox", "--port", str(port), "--quiet"],
+        [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )

@@ -1,4 +1,4 @@
-"""The Kapture CRM order API: payload models, a client, code snippets and a sandbox.
+"""The Kapture CRM order API: payload models, validation, a client, outcomes and code snippets.
 
 No Streamlit and no database here: this package only knows Kapture's contract.
 """

@@ -13,7 +13,6 @@ from urllib.parse import SplitResult, urlsplit
 import phonenumbers
 
 from kapture.client import DEFAULT_TIMEOUT, base_url_for, basic_token, is_token
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME
 from storage.submissions import DEFAULT_PHONE_REGION
 
 DEFAULT_DATABASE_URL = "sqlite:///data/orderdesk.db"
@@ -61,9 +60,10 @@ class Profile:
         )
         return {"base_url": self.base_url, "timeout": self.timeout, **credential}
 
-    def at(self, base_url: str) -> Profile:
-        """The same profile at another URL (the sandbox once it has a port)."""
-        return replace(self, base_url=base_url)
+    def at(self, base_url: str, *, username: str | None = None, password: str | None = None) -> Profile:
+        """The same profile at another URL (the sandbox once it has a port), with its login if given."""
+        login = {"username": username, "password": password}
+        return replace(self, base_url=base_url, **{k: v for k, v in login.items() if v is not None})
 
 
 @dataclass(frozen=True)
@@ -201,11 +201,11 @@ def _profile(get: Any) -> Profile:
                 "Kapture credentials are set but no Kapture address: "
                 "set KAPTURE_BASE_URL or KAPTURE_SUBDOMAIN too."
             )
+        # Where and with which login is the sandbox's to say: the app fills both in when it starts
+        # one (ui/resources.py), so settings know nothing of the stand-in server.
         return Profile(
             name="Sandbox",
             base_url="",
-            username=DEMO_USERNAME,
-            password=DEMO_PASSWORD,
             is_sandbox=True,
             cm_id=_cm_id(get("KAPTURE_CM_ID")) or 1,  # the sandbox takes any account id
         )

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from kapture import KaptureClient, OrderPayload, default_payload
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
 from services.journal import Journal, open_journal
 from services.settings import Profile, load_settings
 from services.submit import Submitter
@@ -102,8 +102,14 @@ def journal(database_url: str) -> Iterator[Journal]:
 
 @pytest.fixture
 def profile(sandbox: Sandbox) -> Profile:
-    """The default profile (nothing configured): the sandbox, at this test's sandbox URL."""
-    return load_settings({}).profile.at(sandbox.url)
+    """The default profile (nothing configured): the sandbox, at this test's sandbox URL and login."""
+    return sandbox_profile(sandbox)
+
+
+def sandbox_profile(sandbox: Sandbox | str) -> Profile:
+    """What the app makes of nothing configured: the sandbox profile at a sandbox's URL and demo login."""
+    url = sandbox if isinstance(sandbox, str) else sandbox.url
+    return load_settings({}).profile.at(url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
 from tests.conftest import require, stop
 
 try:

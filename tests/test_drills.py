@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from kapture import KaptureClient, OrderPayload, basic_token
-from kapture.sandbox import Sandbox, start_sandbox
+from sandbox import Sandbox, start_sandbox
 from services.journal import LEFT_PENDING, Journal, open_journal, recover_pending
 from services.settings import Profile, load_settings
 from services.submit import Context, Submitter
@@ -57,11 +57,12 @@ HANGING_SUBMIT = textwrap.dedent(
     from datetime import timedelta
     from kapture import KaptureClient, default_payload
     from services.journal import open_journal
+    from sandbox import DEMO_PASSWORD, DEMO_USERNAME
     from services.settings import load_settings
     from services.submit import Submitter
 
     database_url, sandbox_url = sys.argv[1], sys.argv[2]
-    profile = load_settings({}).profile.at(sandbox_url)
+    profile = load_settings({}).profile.at(sandbox_url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
     journal = open_journal(database_url, pending_grace=timedelta(minutes=5))
     payload = default_payload()
     payload.customer_info.customer_name = "Killed Midway Ltd"

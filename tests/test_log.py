@@ -15,7 +15,7 @@ from sqlalchemy import text, update
 
 from bench.seed import seed
 from kapture import KaptureClient, OrderPayload
-from kapture.sandbox import Sandbox
+from sandbox import Sandbox
 from services import log
 from services.journal import Journal
 from services.submit import Context, Submitter

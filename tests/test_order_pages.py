@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kapture.sandbox import Sandbox
+from sandbox import Sandbox
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NEW, UPDATE = "views/new_order.py", "views/update_order.py"

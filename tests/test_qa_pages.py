@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 from kapture import basic_token
 from kapture.jsontext import minify, pretty
 from kapture.models import vendor_example
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
 from kapture.variants import generate_negatives
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
 from services import suites
 from services.journal import Journal, open_journal
 from services.templates import BUILT_IN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import socket
 import subprocess
@@ -14,9 +15,10 @@ from typing import Any
 import pytest
 import requests
 
-from kapture import KaptureClient, basic_token
+import sandbox as sandbox_package
+from kapture import KaptureClient, basic_token, vendor_example
 from kapture.client import ADD_UPDATE_PATH, PULL_PATH
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
 from tests.conftest import stop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -468,7 +470,7 @@ def post_when_up(proc: subprocess.Popen[bytes], url: str, deadline_s: float = 10
 
 def test_cli_serves_a_real_add_order() -> None:
     port = free_port()
-    command = [sys.executable, "-m", "kapture.sandbox", "--port", str(port), "--quiet"]
+    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet"]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         response = post_when_up(proc, f"http://127.0.0.1:{port}")
@@ -478,3 +480,171 @@ def test_cli_serves_a_real_add_order() -> None:
     finally:
         stop(proc)
         proc.stderr.close()
+
+
+def test_cli_strict_flag_refuses_a_boolean_sent_as_text() -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet", "--strict"]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert post_when_up(proc, f"http://127.0.0.1:{port}").status_code == 200  # a clean order passes
+        body = order_payload("CLI Customer")
+        body["customer_info"]["individual"] = "true"
+        response = requests.post(f"http://127.0.0.1:{port}{ADD_UPDATE_PATH}", json=body,
+                                 headers={"Authorization": AUTH}, timeout=5)  # fmt: skip
+        assert_failed(response)
+    finally:
+        stop(proc)
+        proc.stderr.close()
+
+
+# --- tenant strictness ---------------------------------------------------------------------------
+
+
+def with_value(path: str, value: Any) -> dict[str, Any]:
+    """An add-order body with one field (``section.key``, contacts: the first one) set to ``value``."""
+    body = order_payload("Asha Traders", phone="9845012345")
+    body["enquiry_info"] = {}
+    section, key = path.split(".")
+    record = body[section][0] if section == "contact_info" else body[section]
+    record[key] = value
+    return body
+
+
+@pytest.fixture
+def strict(api: Api, sandbox: Sandbox) -> Api:
+    sandbox.set_strictness("strict")
+    return api
+
+
+BOOLEANS_AS_TEXT = [
+    ("customer_info.individual", "true"),
+    ("customer_info.organization", "false"),
+    ("contact_info.matchEmailPhone", "false"),
+    ("enquiry_info.update", "false"),
+    ("order_info.update", "true"),
+    ("customer_info.channel_partner", 1),
+]
+OVER_LONG = [
+    ("customer_info.customer_name", "A" * 256),
+    ("customer_info.phone", "9" * 21),
+    ("customer_info.email_id", "a" * 245 + "@asha.example"),
+    ("contact_info.contact_person_phone", "9" * 21),
+    ("order_info.remarks", "r" * 2001),
+    ("order_info.erp_order_id", "E" * 256),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), BOOLEANS_AS_TEXT + OVER_LONG)
+def test_lenient_tenant_by_default_takes_text_booleans_and_long_fields(
+    api: Api, sandbox: Sandbox, path: str, value: Any
+) -> None:
+    assert api.get("/_sandbox/state").json()["strictness"] == "lenient"
+    response = api.post(ADD_UPDATE_PATH, with_value(path, value))
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "success"
+    assert len(sandbox.state.orders()) == 1
+
+
+@pytest.mark.parametrize(("path", "value"), BOOLEANS_AS_TEXT)
+def test_strict_tenant_refuses_booleans_sent_as_text(
+    strict: Api, sandbox: Sandbox, path: str, value: Any
+) -> None:
+    response = strict.post(ADD_UPDATE_PATH, with_value(path, value))
+    assert_failed(response)
+    assert path in response.json()["message"]
+    assert sandbox.state.orders() == []
+
+
+@pytest.mark.parametrize(("path", "value"), OVER_LONG)
+def test_strict_tenant_refuses_over_long_fields(strict: Api, sandbox: Sandbox, path: str, value: Any) -> None:
+    response = strict.post(ADD_UPDATE_PATH, with_value(path, value))
+    assert_failed(response)
+    assert path in response.json()["message"]
+    assert sandbox.state.orders() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("customer_info.customer_name", "A" * 255),
+        ("customer_info.phone", "+91 98450-12345"),
+        ("customer_info.email_id", "a" * 241 + "@asha.example"),  # 254 characters
+        ("order_info.remarks", "r" * 2000),
+        ("customer_info.additional_fields", {"note": "n" * 5000}),  # the tenant's own: not checked
+    ],
+)
+def test_strict_tenant_takes_fields_at_their_limit(strict: Api, path: str, value: Any) -> None:
+    response = strict.post(ADD_UPDATE_PATH, with_value(path, value))
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "success", response.text
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_strict_tenant_still_refuses_other_content_types(strict: Api, content_type: str | None) -> None:
+    response = strict.post(ADD_UPDATE_PATH, order_payload("Asha"), headers={"Content-Type": content_type})
+    assert_failed(response)
+
+
+def test_strict_tenant_takes_what_the_client_sends(sandbox: Sandbox) -> None:
+    sandbox.set_strictness("strict")
+    with KaptureClient(sandbox.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        added = client.add_order(vendor_example())
+    assert added.ok, added.explanation
+
+
+def test_strictness_endpoint_sets_it_and_reset_keeps_it(api: Api) -> None:
+    answer = api.post("/_sandbox/strictness", {"strictness": "strict"})
+    assert answer.status_code == 200 and answer.json()["strictness"] == "strict"
+    assert_failed(api.post(ADD_UPDATE_PATH, with_value("order_info.update", "false")))
+    api.post("/_sandbox/reset", {})
+    assert api.get("/_sandbox/state").json()["strictness"] == "strict"  # a trait of the tenant
+    api.post("/_sandbox/strictness", {"strictness": "lenient"})
+    assert api.post(ADD_UPDATE_PATH, with_value("order_info.update", "false")).json()["status"] == "success"
+
+
+@pytest.mark.parametrize(
+    "body", [{"strictness": "paranoid"}, {"strictness": True}, {}, [], {"strictness": "strict", "x": 1}]
+)
+def test_bad_strictness_is_refused_and_changes_nothing(api: Api, sandbox: Sandbox, body: Any) -> None:
+    assert_failed(api.post("/_sandbox/strictness", body))
+    assert api.get("/_sandbox/state").json()["strictness"] == "lenient"
+    with pytest.raises(ValueError):
+        sandbox.set_strictness("paranoid")
+
+
+# --- independence from the client ----------------------------------------------------------------
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The modules a Python file imports (absolute names; relative imports resolved to ``sandbox``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.add("sandbox" if node.level else node.module or "")
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__" and node.args:
+            names.add(str(getattr(node.args[0], "value", "")))
+    return names
+
+
+def test_nothing_under_sandbox_imports_the_client_package() -> None:
+    files = sorted((ROOT / "sandbox").rglob("*.py"))
+    assert ROOT / "sandbox" / "server.py" in files
+    offending = {
+        str(path.relative_to(ROOT)): sorted(n for n in imported_modules(path) if n.split(".")[0] == "kapture")
+        for path in files
+    }
+    assert {path: names for path, names in offending.items() if names} == {}
+
+
+def test_the_import_scan_sees_a_kapture_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import json\nfrom kapture.client import PULL_PATH\nimport kapture\n")
+    assert {"kapture.client", "kapture"} <= imported_modules(bad)
+
+
+def test_the_sandbox_and_the_client_agree_on_the_documented_paths() -> None:
+    # Two copies written apart (sandbox/contract.py and kapture/client.py): a drift in either fails here.
+    assert (sandbox_package.ADD_UPDATE_PATH, sandbox_package.PULL_PATH) == (ADD_UPDATE_PATH, PULL_PATH)

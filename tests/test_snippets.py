@@ -15,7 +15,7 @@ import pytest
 
 from kapture import basic_token, encode, snippets, vendor_example
 from kapture.client import ADD_UPDATE_PATH, PULL_PATH
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
 from tests.conftest import require
 from tests.hostile.evil import EvilServer, Peer, answer
 

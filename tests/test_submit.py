@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from kapture import KaptureClient, OrderPayload
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
 from services.journal import Journal
 from services.settings import Profile
 from services.submit import Context, Status, Submitter, result_of

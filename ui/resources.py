@@ -9,7 +9,7 @@ from datetime import timedelta
 import streamlit as st
 
 from kapture import KaptureClient
-from kapture.sandbox import Sandbox, start_sandbox
+from sandbox import Sandbox, start_sandbox
 from services.journal import Journal, open_journal
 from services.settings import Profile, Settings, load_settings
 from services.submit import Submitter
@@ -42,7 +42,10 @@ def settings() -> Settings:
 def active_profile() -> Profile:
     """The Kapture this app talks to; the built-in sandbox when none is configured."""
     profile = settings().profile
-    return profile.at(_sandbox().url) if profile.is_sandbox else profile
+    if not profile.is_sandbox:
+        return profile
+    sandbox = _sandbox()  # the sandbox says where it is and which login it takes (its demo pair)
+    return profile.at(sandbox.url, username=sandbox.username, password=sandbox.password)
 
 
 def journal() -> Journal:

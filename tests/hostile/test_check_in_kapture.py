@@ -21,7 +21,7 @@ from sqlalchemy import update
 
 from kapture import KaptureClient, OrderPayload
 from kapture.client import ADD_UPDATE_PATH
-from kapture.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox, start_sandbox
 from services import log
 from services.journal import Journal
 from services.settings import load_settings

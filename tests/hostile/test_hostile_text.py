@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
-from kapture.sandbox import Sandbox
+from sandbox import Sandbox
 from services.journal import Journal
 from storage.models import Submission
 from tests.test_log import add

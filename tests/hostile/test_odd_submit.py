@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from kapture import KaptureClient, OrderPayload
-from kapture.sandbox import Sandbox
+from sandbox import Sandbox
 from services.journal import Journal, JournalUnavailable
 from services.settings import Profile
 from services.submit import Context, Status, Submitter

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from kapture import OrderPayload
-from kapture.sandbox import Sandbox
+from sandbox import Sandbox
 from services.journal import Journal
 from services.submit import Status, Submitted, Submitter
 from storage.models import Submission
@@ -99,12 +99,13 @@ RACER = textwrap.dedent(
 
     from kapture import KaptureClient
     from services.journal import open_journal
+    from sandbox import DEMO_PASSWORD, DEMO_USERNAME
     from services.settings import load_settings
     from services.submit import Status, Submitter
 
     database_url, sandbox_url, payload, folder, name, threads = sys.argv[1:7]
     folder, threads = Path(folder), int(threads)
-    profile = load_settings({}).profile.at(sandbox_url)
+    profile = load_settings({}).profile.at(sandbox_url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
     journal = open_journal(database_url, pending_grace=timedelta(minutes=5))
     go = threading.Event()
     answers = []

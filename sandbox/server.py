@@ -1,21 +1,7 @@
-"""A Kapture-compatible order API on loopback, for trying the app and for tests.
+"""The sandbox's HTTP server: the order API behind Basic auth, the control endpoints, the CLI.
 
-It speaks the documented contract: ``add-update`` and ``pull-internal`` behind Basic auth,
-the documented success and ``failed`` bodies, ids that grow like Kapture's. Fault knobs let
-QA and tests see every way a real tenant can misbehave:
-
-    none             answer as documented
-    http_500_html    HTTP 500 with a gateway's HTML page
-    failed_200       HTTP 200 with ``"status": "failed"``
-    malformed_json   HTTP 200 with a body cut off mid-JSON
-    drop_connection  read the request, then close the socket without a word
-    slow             process the order, but answer only after ``slow_seconds``
-
-Faults and latency apply before authentication, like trouble in front of the real server.
-A tenant works in its own time zone (``set_time_zone``): orders are filed under its local day,
-and the pull filters ``createStartDate`` / ``createEndDate`` compare with that day.
-``python -m kapture.sandbox --port 8765`` runs it standalone; ``start_sandbox()`` runs it in
-a thread and returns its URL. ``/_sandbox/...`` endpoints inspect it and set faults.
+What it answers and why is described in ``sandbox/__init__.py``; the vendor's paths and rules
+are in ``sandbox/contract.py``. Nothing here comes from ``kapture/``.
 """
 
 from __future__ import annotations
@@ -27,77 +13,29 @@ import threading
 from collections import deque
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
-from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from kapture.client import ADD_UPDATE_PATH, PULL_FILTERS, PULL_PATH, basic_token
+from sandbox.contract import (
+    API_PATHS,
+    APPLIED_FILTERS,
+    INVALID_AUTH,
+    PULL_FILTERS,
+    PULL_PAGE_SIZE,
+    PULL_PATH,
+    basic_token,
+    strict_problem,
+)
+from sandbox.faults import Fault, Faults, Strictness, strictness, tenant_zone
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "sandbox"
 FIRST_IDS = {"order_id": 23518266, "customer_id": 191696571, "enquiry_id": 24284202, "contact_id": 210010452}
-# The pull filters the sandbox applies; the other documented ones are accepted and ignored.
-_APPLIED_FILTERS = ("name", "phone", "email", "orderIds", "customerIds", "erpOrderId", "enquiryIds",
-                    "createStartDate", "createEndDate")  # fmt: skip
 _MAX_BODY = 10 * 1024 * 1024
 _HTML_500 = (
     "<html><head><title>500 Internal Server Error</title></head><body>"
     "<center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>"
 )
-
-
-class Fault(StrEnum):
-    """How the sandbox misbehaves, on purpose."""
-
-    NONE = "none"
-    HTTP_500_HTML = "http_500_html"
-    FAILED_200 = "failed_200"
-    MALFORMED_JSON = "malformed_json"
-    DROP_CONNECTION = "drop_connection"
-    SLOW = "slow"
-
-
-@dataclass
-class Faults:
-    """The knobs: a fault mode, added latency, and how bad credentials are answered."""
-
-    mode: Fault = Fault.NONE
-    latency_ms: int = 0
-    slow_seconds: float = 35.0  # longer than the client's default 30 s read timeout
-    times: int | None = None  # the fault hits only the next N requests; None: all of them
-    auth_failure_status: int = 401  # the vendor does not say: 401 or 200 with "failed"
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Faults:
-        """Faults from a JSON-like dict; unknown keys and values out of range are a ValueError."""
-        if not isinstance(data, dict):
-            raise ValueError("fault settings must be a JSON object")
-        try:
-            faults = cls(**data)
-        except TypeError as exc:
-            raise ValueError(str(exc)) from exc
-        faults.mode = Fault(faults.mode)
-        _check_number("latency_ms", faults.latency_ms, whole=True)
-        _check_number("slow_seconds", faults.slow_seconds, whole=False)
-        if faults.times is not None:
-            _check_number("times", faults.times, whole=True)
-        _check_number("auth_failure_status", faults.auth_failure_status, whole=True)
-        if not 100 <= faults.auth_failure_status <= 599:
-            raise ValueError("auth_failure_status must be an HTTP status (100-599)")
-        return faults
-
-
-def tenant_zone(utc_offset: timedelta) -> timezone:
-    """The fixed-offset zone of a tenant; the world's zones run from UTC−12:00 to UTC+14:00."""
-    if not timedelta(hours=-12) <= utc_offset <= timedelta(hours=14):
-        raise ValueError("a tenant's UTC offset is between -12:00 and +14:00")
-    return timezone(utc_offset) if utc_offset else UTC
-
-
-def _check_number(name: str, value: object, *, whole: bool) -> None:
-    kinds = (int,) if whole else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
-        raise ValueError(f"{name} must be a {'whole ' if whole else ''}number, 0 or more")
 
 
 @dataclass(frozen=True)
@@ -133,8 +71,11 @@ class SandboxState:
     """Everything the sandbox remembers; safe to share between request threads."""
 
     def __init__(self, username: str, password: str) -> None:
+        self.username = username
+        self.password = password
         self.expected_auth = "Basic " + basic_token(username, password)
         self.faults = Faults()
+        self.strictness = Strictness.LENIENT  # a tenant's trait: kept by reset(), like its zone
         self.requests: deque[ReceivedRequest] = deque(maxlen=10_000)
         self.stopping = threading.Event()
         # Kapture's tenants file orders under their local day (IST for most); UTC by default.
@@ -253,6 +194,20 @@ class Sandbox:
         """File new orders under the local day of a tenant this far from UTC (−12:00 to +14:00)."""
         self.state.zone = tenant_zone(utc_offset)
 
+    def set_strictness(self, level: str) -> None:
+        """Answer like a ``lenient`` tenant (the default) or a ``strict`` one (see CHOICES)."""
+        self.state.strictness = strictness(level)
+
+    @property
+    def username(self) -> str:
+        """The user name this sandbox accepts (the demo login unless started with another)."""
+        return self.state.username
+
+    @property
+    def password(self) -> str:
+        """The password this sandbox accepts."""
+        return self.state.password
+
     def stop(self) -> None:
         """Stop serving; slow answers in flight are cut short."""
         self.state.stopping.set()
@@ -320,7 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/_sandbox/state":
             faults = asdict(self.state.current_faults())
             self._send_json(200, {"orders": len(self.state.orders()), "requests": len(self.state.requests),
-                                  "faults": faults})  # fmt: skip
+                                  "faults": faults, "strictness": self.state.strictness})  # fmt: skip
         elif self.path == "/_sandbox/orders":
             self._send_json(200, [_public(order) for order in self.state.orders()])
         else:
@@ -336,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_sandbox/"):
             self._control(body)
             return
-        if self.path not in (ADD_UPDATE_PATH, PULL_PATH):
+        if self.path not in API_PATHS:
             self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
             return
         self.state.requests.append(
@@ -392,7 +347,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bytes, faults: Faults) -> tuple[int, dict[str, Any]]:
         if self.headers.get("Authorization", "") != self.state.expected_auth:
-            return faults.auth_failure_status, _failed("Invalid Auth Key")
+            return faults.auth_failure_status, _failed(INVALID_AUTH)
         media_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if media_type != "application/json":
             return 400, _failed("Content-Type must be application/json")
@@ -404,7 +359,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 400, _failed("Request body must be a JSON object")
         if self.path == PULL_PATH:
             return _pull(self.state, payload)
-        return _add_update(self.state, payload)
+        return _add_update(self.state, payload, strict=self.state.strictness is Strictness.STRICT)
 
     def _control(self, body: bytes) -> None:
         if self.path == "/_sandbox/reset":
@@ -418,6 +373,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(400, _failed(f"Bad fault settings: {exc}"))
                 return
             self._send_json(200, {"status": "success", "faults": asdict(self.state.current_faults())})
+            return
+        if self.path == "/_sandbox/strictness":
+            try:
+                data = json.loads(body or b"{}")
+                if not isinstance(data, dict) or set(data) != {"strictness"}:
+                    raise ValueError('the body must be {"strictness": "lenient" | "strict"}')
+                self.state.strictness = strictness(data["strictness"])
+            except ValueError as exc:
+                self._send_json(400, _failed(f"Bad strictness: {exc}"))
+                return
+            self._send_json(200, {"status": "success", "strictness": self.state.strictness})
             return
         self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
 
@@ -438,7 +404,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client gave up (its timeout): nothing to tell
 
 
-def _add_update(state: SandboxState, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def _add_update(state: SandboxState, payload: dict[str, Any], *, strict: bool) -> tuple[int, dict[str, Any]]:
     customer = payload.get("customer_info")
     if not isinstance(customer, dict):
         return 400, _failed("customer_info is mandatory")
@@ -452,6 +418,8 @@ def _add_update(state: SandboxState, payload: dict[str, Any]) -> tuple[int, dict
     for section in ("enquiry_info", "order_info"):
         if not isinstance(payload.get(section, {}), dict):
             return 400, _failed(f"{section} must be an object")
+    if strict and (problem := strict_problem(payload)):
+        return 400, _failed(problem)
     order_info = payload.get("order_info", {})
     if order_info.get("update") is True:
         order_id = _int_or(order_info.get("order_id"))
@@ -482,10 +450,10 @@ def _pull(state: SandboxState, body: dict[str, Any]) -> tuple[int, dict[str, Any
         return 400, _failed("Dates must be written YYYY-MM-DD")
     if len(days) == 2 and days["createEndDate"] - days["createStartDate"] > timedelta(days=1):
         return 400, _failed("The date range cannot be more than 24 hours")
-    limit, offset = _count(body.get("limit"), 100), _count(body.get("offset"), 0)
+    limit, offset = _count(body.get("limit"), PULL_PAGE_SIZE), _count(body.get("offset"), 0)
     if limit is None or offset is None:
         return 400, _failed("limit and offset must be whole numbers, 0 or more")
-    filters = {key: value for key, value in filters.items() if key in _APPLIED_FILTERS}
+    filters = {key: value for key, value in filters.items() if key in APPLIED_FILTERS}
     found = [order for order in state.orders() if _matches(order, filters)]
     return 200, {
         "status": "success",
@@ -563,7 +531,9 @@ def _int_or(value: object) -> int | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the sandbox in the foreground until Ctrl+C."""
-    parser = argparse.ArgumentParser(description="A Kapture-compatible order API on loopback.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox", description="A Kapture-compatible order API on loopback."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--username", default=DEMO_USERNAME)
@@ -571,19 +541,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fault", choices=[f.value for f in Fault], default=Fault.NONE.value)
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--utc-offset-minutes", type=int, default=0, help="the tenant's time zone (IST: 330)")
+    parser.add_argument("--strict", action="store_true", help="refuse what strict tenants refuse (CHOICES)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
     server = _make_server(args.host, args.port, args.username, args.password, verbose=not args.quiet)
     server.state.set_faults(Faults(mode=Fault(args.fault), latency_ms=args.latency_ms))  # type: ignore[attr-defined]
     server.state.zone = tenant_zone(timedelta(minutes=args.utc_offset_minutes))  # type: ignore[attr-defined]
-    print(f"Kapture sandbox on {_url(server)} (user {args.username!r}); Ctrl+C stops it.", flush=True)
+    if args.strict:
+        server.state.strictness = Strictness.STRICT  # type: ignore[attr-defined]
+    mode = " strict" if args.strict else ""
+    print(f"Kapture{mode} sandbox on {_url(server)} (user {args.username!r}); Ctrl+C stops it.", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
-
-
-if __name__ == "__main__":
-    main()

@@ -78,24 +78,6 @@ def _apply(target: Any, patch: Any) -> Any:
     return target
 
 
-def make_patch(before: Any, after: Any) -> Any:
-    """The merge patch that turns ``before`` into ``after``.
-
-    RFC 7396 cannot set a member to null (null in a patch means "remove"), so
-    ``merge_patch(before, make_patch(before, after)) == after`` holds whenever no object
-    member of ``after`` is null; nulls inside lists are fine, as lists are replaced whole.
-    """
-    if not (isinstance(before, dict) and isinstance(after, dict)):
-        return copy.deepcopy(after)
-    patch: dict[str, Any] = {key: None for key in before if key not in after}
-    for key, value in after.items():
-        if key not in before:
-            patch[key] = copy.deepcopy(value)
-        elif not _same(before[key], value):
-            patch[key] = make_patch(before[key], value)
-    return patch
-
-
 def _same(a: Any, b: Any) -> bool:
     """JSON equality: unlike ``==``, ``true`` is not ``1`` and ``1`` is not ``1.0``."""
     if type(a) is not type(b):

@@ -152,11 +152,6 @@ def reason(exc: BaseException) -> str:
     return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
 
 
-def recover_pending(journal: Journal, *, pending_grace: timedelta) -> int:
-    """Mark submissions pending for longer than the grace as unknown; how many."""
-    return _expire(journal.sessions, pending_grace)
-
-
 def _expire(sessions: sessionmaker, grace: timedelta) -> int:
     with sessions.begin() as session:
         return submissions.expire_pending(session, older_than=datetime.now(UTC) - grace, message=LEFT_PENDING)

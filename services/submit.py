@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kapture import KaptureClient, KaptureResult, OrderPayload, Outcome, PayloadInvalid, Problem, encode
+from kapture import KaptureClient, KaptureResult, OrderPayload, PayloadInvalid, Problem, encode
 from kapture.client import utf8
 from kapture.exceptions import PayloadTooDeep
 from kapture.validation import validate_order
@@ -285,31 +285,6 @@ def payload_hash(body: str, data: Any) -> str:
     )
     # Half an emoji ("\ud83d", escaped in QA's JSON) has no UTF-8; it still hashes, as itself.
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def result_of(submission: Submission) -> KaptureResult | None:
-    """The client's result as the journal recorded it; None for journal-only outcomes."""
-    try:
-        outcome = Outcome(submission.outcome)
-    except ValueError:
-        return None
-    ids = {
-        key: value
-        for key in ("order_id", "customer_id", "enquiry_id", "contact_id")
-        if (value := getattr(submission, key))
-    }
-    return KaptureResult(
-        outcome=outcome,
-        operation=submission.operation,
-        request_body=submission.request_body,
-        http_status=submission.http_status,
-        message=submission.message,
-        ids=ids,
-        action_event=submission.action_event,
-        response_text=submission.response_body,
-        elapsed_ms=submission.duration_ms or 0.0,
-        error=submission.error,
-    )
 
 
 def _finish_from(result: KaptureResult) -> submissions.Finish:

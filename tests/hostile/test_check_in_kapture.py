@@ -86,11 +86,11 @@ def odd_kapture() -> Iterator[OddKapture]:
 TEN_MINUTES = timedelta(minutes=10)
 
 
-def unknown_entry(journal: Journal, url: str, order: OrderPayload) -> int:
+def unknown_entry(journal: Journal, url: str, order: OrderPayload, *, age: timedelta = TEN_MINUTES) -> int:
     """Send the order to the Kapture at ``url`` through the journaled submit, then lose its answer.
 
-    The entry is made ten minutes old: "not found" is only said once Kapture has had time to
-    finish an order whose answer Order Desk stopped waiting for.
+    The entry is made ``age`` old (ten minutes): "not found" is only said once Kapture has had time
+    to finish an order whose answer Order Desk stopped waiting for.
     """
     with KaptureClient(url, username=DEMO_USERNAME, password=DEMO_PASSWORD, timeout=(2, 5)) as client:
         profile = load_settings({}).profile.at(url)
@@ -106,8 +106,8 @@ def unknown_entry(journal: Journal, url: str, order: OrderPayload) -> int:
                 response_body="",
                 message="",
                 http_status=None,
-                created_at=sent.submission.created_at - TEN_MINUTES,
-                finished_at=sent.submission.finished_at - TEN_MINUTES,
+                created_at=sent.submission.created_at - age,
+                finished_at=sent.submission.finished_at - age,
             )
         )
     return sent.submission.id
@@ -262,7 +262,8 @@ def test_an_order_filed_under_a_local_day_that_is_not_the_utc_day_is_found(
 ) -> None:
     sandbox.set_time_zone(a_zone_whose_day_is_not_the_utc_day(datetime.now(UTC)))
     order.order_info.erp_order_id = "ERP-42"
-    lost = unknown_entry(journal, sandbox.url, order)
+    # Not aged: the entry's UTC day must be the day the order was made, which the zone differs from.
+    lost = unknown_entry(journal, sandbox.url, order, age=timedelta(0))
     (stored,) = sandbox.state.orders()
     entry_day = row_of(journal, lost).created_at.astimezone(UTC).date()
     assert stored.create_date != entry_day.isoformat(), "the test needs a local day that is not the UTC day"

@@ -1,4 +1,5 @@
-"""What one call to Kapture came to, classified once, here.
+"""What one call to Kapture came to, classified once, here; what each outcome means is in
+``kapture.outcomes``.
 
 An answer is read strictly: JSON must be UTF-8 (RFC 8259), without NaN or Infinity, without a key
 given twice with different values, and shallow enough to read. An answer that breaks any of these
@@ -12,29 +13,17 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from kapture import exceptions
+from kapture.outcomes import Meaning, Outcome, meaning
 
 # The one failure message the vendor documents, for a missing, wrong, expired or disabled
 # Authorization header. Its HTTP status is not documented, so a 200 carrying it must still
 # read as "wrong credentials" to the person at the form. No other message is ever matched.
 INVALID_AUTH_MESSAGE = "invalid auth key"
-
-
-class Outcome(StrEnum):
-    """How a call ended; ``timeout_unknown`` means the request may have taken effect."""
-
-    SUCCESS = "success"
-    REJECTED = "rejected"
-    AUTH_FAILED = "auth_failed"
-    HTTP_ERROR = "http_error"
-    INVALID_RESPONSE = "invalid_response"
-    NETWORK_ERROR = "network_error"
-    TIMEOUT_UNKNOWN = "timeout_unknown"
 
 
 _EXCEPTION_FOR: dict[Outcome, type[exceptions._ResultError]] = {
@@ -59,7 +48,6 @@ _SECRET_NAME = re.compile(r"token|secret|key|passw|credential|session|cookie|aut
 # ...and challenges, whose scheme and realm are worth seeing but whose other parameters may be tokens.
 _CHALLENGE_HEADERS = frozenset(["www-authenticate", "proxy-authenticate"])
 _BARE_CHALLENGE = re.compile(r'[A-Za-z][\w.-]*(?:\s+realm="[^"\\]*")?')
-_SERVER_ERRORS_AFTER_RECEIPT = (500, 502, 504)
 _TELL_ADMIN = "tell whoever manages the Kapture connection"
 
 
@@ -94,11 +82,13 @@ class KaptureResult:
 
     @property
     def may_have_taken_effect(self) -> bool:
-        """True when nobody knows whether Kapture acted on the request."""
-        if self.outcome is Outcome.HTTP_ERROR:
-            # A server error, or a gateway that gave up waiting, may come after the order was made.
-            return self.http_status in _SERVER_ERRORS_AFTER_RECEIPT
-        return self.outcome in (Outcome.TIMEOUT_UNKNOWN, Outcome.INVALID_RESPONSE)
+        """True when nobody knows whether Kapture acted on the request (``kapture.outcomes``)."""
+        return meaning(self.outcome, self.http_status).unclear
+
+    @property
+    def meaning(self) -> Meaning:
+        """What this outcome means: sent, may have created, definite refusal, sentence, next step."""
+        return meaning(self.outcome, self.http_status)
 
     @property
     def explanation(self) -> str:

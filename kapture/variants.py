@@ -2,7 +2,8 @@
 
 A variant stores only what differs from its base, as a merge patch, with the outcome QA
 expects. ``generate_negatives`` proposes the usual suspects for a base payload; ``verdict``
-says whether what came back agrees with what was expected. Standard library only.
+says whether what came back agrees with what was expected. Standard library (and the outcomes
+table, `kapture.outcomes`) only.
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kapture import outcomes
+
 Expectation = Literal["success", "failure", "any"]
 EXPECTATIONS: tuple[str, ...] = ("success", "failure", "any")
 
-# Outcome names as the client (``kapture.result.Outcome``) and the journal (``storage.models``)
-# write them; spelled out here so this module stays free of both.
-SUCCESS_OUTCOMES = frozenset({"success"})
+# The verdict classes, read from what each recorded outcome means (``kapture.outcomes``).
+SUCCESS_OUTCOMES = frozenset(outcomes.SUCCEEDED)
 # A definite "no": Kapture (or the app's own validation, before sending) refused the payload.
-REFUSED_OUTCOMES = frozenset({"rejected", "auth_failed", "invalid"})
-# Nobody knows what Kapture did (or it never got the request): proof of neither success nor
-# refusal. An HTTP error is here too: a 500 or a gateway's 504 may come after the order was made.
-UNKNOWN_OUTCOMES = frozenset(
-    {"timeout_unknown", "invalid_response", "unknown", "pending", "network_error", "http_error"}
-)
+REFUSED_OUTCOMES = frozenset(outcomes.DEFINITE_REFUSALS)
+# Proof of neither success nor refusal: nobody knows what Kapture did, it never got the request,
+# or an HTTP error (a 500 or a gateway's 504 may come after the order was made).
+UNKNOWN_OUTCOMES = frozenset(outcomes.ALL) - SUCCESS_OUTCOMES - REFUSED_OUTCOMES
 
 SECTIONS = ("customer_info", "contact_info", "enquiry_info", "order_info")
 LONG_NAME_LENGTH = 10_000

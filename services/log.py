@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
-from kapture import KaptureClient, PayloadInvalid
+from kapture import KaptureClient, PayloadInvalid, outcomes
 from services.journal import Journal
 from services.settings import same_kapture, shown_address
 from storage import submissions
@@ -27,7 +27,14 @@ EXPORT_COLUMNS = (
 # A cell starting with one of these is a formula to Excel and LibreOffice: it is exported with a
 # leading apostrophe so it shows as text (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-UNKNOWN_OUTCOMES = ("unknown", "timeout_unknown", "invalid_response", "pending")
+# Outcomes whose answer is unclear whatever the status (``kapture.outcomes``); an HTTP error is
+# unclear for its server errors only, so a row is judged by ``unclear(row)``.
+UNKNOWN_OUTCOMES = outcomes.UNCLEAR
+
+
+def unclear(row: Submission) -> bool:
+    """Nobody knows yet whether this entry made the order: look in Kapture before sending it again."""
+    return outcomes.meaning(row.outcome, row.http_status).unclear
 
 
 def page(journal: Journal, where: SubmissionFilter, number: int, per_page: int = 50) -> Page:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kapture import KaptureClient, KaptureResult, OrderPayload, PayloadInvalid, Problem, encode
+from kapture import KaptureClient, KaptureResult, OrderPayload, PayloadInvalid, Problem, encode, outcomes
 from kapture.client import utf8
 from kapture.exceptions import PayloadTooDeep
 from kapture.validation import validate_order
@@ -34,9 +34,16 @@ from storage.models import INVALID, PENDING, UNKNOWN, Submission
 DEFAULT_DUPLICATE_WINDOW = timedelta(minutes=10)
 _TOO_DEEP = "(a payload nested too deeply to store)"
 _ANSWER_GRACE_SECONDS = 2.0  # beyond the client's own timeouts, for the journal write
-# Earlier submissions that may have created the order: an identical one asks before sending.
-# A definite refusal (rejected, auth, network error, invalid) never holds a retry back.
-MAY_HAVE_CREATED = ("success", PENDING, UNKNOWN, "timeout_unknown", "invalid_response", "http_error")
+# Earlier submissions that may have created the order (``kapture.outcomes``): an identical one asks
+# before sending. An answer that says nothing was made (a refusal, a network error, an HTTP error
+# other than a server error) never holds a retry back. An HTTP error counts only with the statuses
+# that may come after the order was made.
+MAY_HAVE_CREATED = outcomes.ALWAYS_MAY_HAVE_CREATED
+MAY_HAVE_CREATED_WITH_STATUS = {
+    name: outcomes.SERVER_ERRORS_AFTER_RECEIPT
+    for name in outcomes.MAY_HAVE_CREATED
+    if name not in outcomes.ALWAYS_MAY_HAVE_CREATED
+}
 SOURCES = ("form", "editor", "suite", "replay", "bulk")
 
 
@@ -247,6 +254,7 @@ class Submitter:
             payload_hash=row["payload_hash"],
             since=datetime.now(UTC) - self._duplicate_window,
             outcomes=MAY_HAVE_CREATED,
+            outcomes_with_status=MAY_HAVE_CREATED_WITH_STATUS,
         )
 
     def _row(self, body: str, data: Any, operation: str, context: Context, digest: str) -> dict[str, Any]:

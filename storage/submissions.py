@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -147,34 +147,36 @@ def by_token(session: Session, token: str) -> Submission | None:
 
 
 def latest_same(
-    session: Session, *, base_url: str, payload_hash: str, since: datetime, outcomes: Sequence[str]
+    session: Session,
+    *,
+    base_url: str,
+    payload_hash: str,
+    since: datetime,
+    outcomes: Sequence[str],
+    outcomes_with_status: Mapping[str, Sequence[int]] | None = None,
 ) -> Submission | None:
-    """The newest send of this payload to this Kapture, recent or still pending, with one of the outcomes."""
-    parameters = {
-        "payload_hash": payload_hash,
-        "since": since,
-        "base_url": base_url,
-        "outcomes": list(outcomes),
-    }
-    return session.scalars(_LATEST_SAME, parameters).first()
+    """The newest send of this payload to this Kapture, recent or still pending, with one of the outcomes.
 
-
-_LATEST_SAME = (
-    select(Submission)
-    .where(
-        Submission.payload_hash == bindparam("payload_hash"),
-        # A send still waiting for its answer counts however old it is: a duplicate window shorter
-        # than the client's timeout must not let the same order go twice while the first is in flight.
-        or_(
-            Submission.created_at >= bindparam("since", type_=Submission.created_at.type),
-            Submission.outcome == PENDING,
-        ),
-        Submission.base_url == bindparam("base_url"),
-        Submission.outcome.in_(bindparam("outcomes", expanding=True)),
+    ``outcomes_with_status`` adds outcomes that count only with one of their HTTP statuses.
+    """
+    with_status = [
+        and_(Submission.outcome == name, Submission.http_status.in_(list(statuses)))
+        for name, statuses in (outcomes_with_status or {}).items()
+    ]
+    query = (
+        select(Submission)
+        .where(
+            Submission.payload_hash == payload_hash,
+            # A send still waiting for its answer counts however old it is: a duplicate window shorter
+            # than the client's timeout must not let the same order go twice while the first is in flight.
+            or_(Submission.created_at >= since, Submission.outcome == PENDING),
+            Submission.base_url == base_url,
+            or_(Submission.outcome.in_(list(outcomes)), *with_status),
+        )
+        .order_by(Submission.created_at.desc())
+        .limit(1)
     )
-    .order_by(Submission.created_at.desc())
-    .limit(1)
-)
+    return session.scalars(query).first()
 
 
 def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page: int = 50) -> Page:

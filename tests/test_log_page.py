@@ -420,8 +420,8 @@ def test_send_again_asks_first_after_a_recent_success_from_the_editor(
     at = open_entry(open_log(), first.id)
 
     click(at, "log.resend")
-    assert "Not sent: the same payload went to this Kapture" in texts(at)
-    assert f"(entry #{first.id}, success)" in texts(at)
+    assert "**Not sent yet.** An identical order was sent to this Kapture at" in texts(at)
+    assert f"(entry #{first.id}) and Kapture took it as **order" in texts(at)
     assert len(sandbox.state.requests) == 1
 
     click(at, "log.resend_yes")
@@ -441,7 +441,7 @@ def test_send_again_asks_first_after_a_recent_success_from_the_order_form(
     click(at, "log.resend")
 
     assert len(sandbox.state.orders()) == 1, "sent again at once: a second order, without asking"
-    assert "Not sent: the same payload went to this Kapture" in texts(at)
+    assert "**Not sent yet.** An identical order was sent to this Kapture at" in texts(at)
 
 
 def test_send_again_needs_a_name(app_journal: Journal, sandbox: Sandbox) -> None:
@@ -670,3 +670,15 @@ def test_one_chosen_day_means_from_that_day_on(seeded: dict[str, list[Seeded]]) 
     assert not at.exception, failures(at)
     assert f"From {start:%d %b %Y} onwards." in texts(at)
     assert metric(at, "Submissions") == f"{len(seeded['recent']):,}"
+
+
+@pytest.mark.parametrize(("status", "unclear"), [(502, True), (503, False)])
+def test_an_http_error_is_marked_unclear_only_when_it_may_have_created_the_order(
+    app_journal: Journal, status: int, unclear: bool
+) -> None:
+    entry = add(app_journal, outcome="http_error")
+    with app_journal.sessions.begin() as session:
+        session.get(Submission, entry).http_status = status
+    at = open_entry(open_log(), entry)
+    assert at.dataframe[0].value["outcome"].tolist() == ["⚠ http_error" if unclear else "http_error"]
+    assert ("Nobody knows whether Kapture created this order" in texts(at)) is unclear

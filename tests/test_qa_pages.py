@@ -307,8 +307,8 @@ def test_the_same_payload_respaced_asks_before_sending_again(sandbox: Sandbox) -
     click(at, "editor.send")
 
     assert len(sandbox.state.requests) == 1
-    assert "**Not sent.** The same payload went to this Kapture" in texts(at)
-    assert "(entry #1, success" in texts(at)
+    assert "**Not sent yet.** An identical order was sent to this Kapture at" in texts(at)
+    assert "(entry #1) and Kapture took it as **order" in texts(at)
     click(at, "editor.send_again")
     assert [r.body for r in sandbox.state.requests][-1] == b'{"customer_info":{"customer_name":"Asha"}}'
     assert len(sandbox.state.requests) == 2

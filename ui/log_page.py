@@ -13,22 +13,20 @@ import streamlit as st
 
 from kapture import snippets
 from kapture.jsontext import parse, pretty
-from services import log
+from services import log, outcomes
 from services.compare import compare, parse_or_text
 from services.log import SubmissionFilter
 from services.submit import SOURCES, Context, Status
 from storage.models import Submission
-from ui import once, resources
+from ui import duplicate, once, resources
 from ui.text import QUOTE_LIMIT, code, md, option
 from ui.widgets import SEND_BLOCKERS, changes_table, nothing_sent, operator_named
 
-OUTCOMES = (
-    "success", "rejected", "auth_failed", "http_error", "invalid_response", "network_error",
-    "timeout_unknown", "unknown", "pending", "invalid",
-)  # fmt: skip
+OUTCOMES = outcomes.ALL  # every outcome the journal records, in one order
 PER_PAGE = 50
 _UNKNOWN_HELP = (
-    "Nobody knows whether Kapture created this order: the answer never came (or could not be read). "
+    "Nobody knows whether Kapture created this order: the answer never came, could not be read, "
+    "or was a server error that may come after the order was made. "
     "Before sending it again, look it up in Kapture"
 )
 
@@ -114,7 +112,7 @@ def table(where: SubmissionFilter) -> Submission | None:
             {
                 "#": row.id,
                 "when (UTC)": f"{row.created_at:%Y-%m-%d %H:%M:%S}",
-                "outcome": f"⚠ {row.outcome}" if row.outcome in log.UNKNOWN_OUTCOMES else row.outcome,
+                "outcome": f"⚠ {row.outcome}" if log.unclear(row) else row.outcome,
                 "customer": row.customer_name,
                 "phone": row.phone,
                 "order id": row.order_id or row.checked_order_id,
@@ -165,7 +163,7 @@ def detail(row: Submission) -> None:
             st.markdown(f"Kapture said: “{md(row.message, limit=QUOTE_LIMIT)}”")
         elif row.error:
             st.markdown(f"Detail: {md(row.error, limit=QUOTE_LIMIT)}")
-        if row.outcome in log.UNKNOWN_OUTCOMES:
+        if log.unclear(row):
             _unknown(row)
         request, answer = st.columns(2)
         with request:
@@ -300,16 +298,7 @@ def _resend(row: Submission, *, confirm: bool) -> None:
         return
     if done.status is Status.DUPLICATE and done.earlier is not None:
         st.session_state["log.resend_after"] = done.earlier.id
-        st.warning(
-            f"Not sent: the same payload went to this Kapture at {done.earlier.created_at:%H:%M} UTC "
-            f"(entry #{done.earlier.id}, {md(done.earlier.outcome)}). Send it again anyway?",
-            icon=":material/content_copy:",
-        )
-        st.button(
-            "Yes, send it again",
-            key="log.resend_yes",
-            on_click=_confirm_resend,
-        )
+        duplicate.warn(done.earlier, key="log.resend_yes", on_confirm=_confirm_resend)
         return
     sent = done.submission
     if sent is None:

@@ -15,24 +15,30 @@ from kapture import snippets
 from kapture.jsontext import SyntaxProblem, minify, parse, pretty, strip_comments
 from kapture.lint import lint
 from services import drafts, templates
+from services.outcomes import ALL, meaning
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
-from ui import once, order_form, order_page, resources
+from ui import duplicate, once, order_form, order_page, resources
 from ui.text import QUOTE_LIMIT, code, md, option
 from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 
 TEXT = "editor.text"
-_OUTCOME_BADGES = {
-    "success": ":green-badge[success]",
-    "rejected": ":red-badge[rejected]",
-    "auth_failed": ":red-badge[auth failed]",
-    "http_error": ":orange-badge[HTTP error]",
-    "invalid_response": ":orange-badge[unreadable answer]",
-    "network_error": ":gray-badge[network error]",
-    "timeout_unknown": ":orange-badge[no answer in time]",
-    "unknown": ":orange-badge[unknown]",
-    "pending": ":gray-badge[pending]",
-}
+
+
+def _badge(outcome: str, http_status: int | None) -> str:
+    """The outcome as a coloured badge, worded and judged by ``services.outcomes``."""
+    if outcome not in ALL:  # a row from another version of the app: shown as it is
+        return md(outcome)
+    meant = meaning(outcome, http_status)
+    if meant.succeeded:
+        colour = "green"
+    elif meant.definite_refusal:
+        colour = "red"
+    elif not meant.was_sent or outcome == "pending":  # nothing happened, or not yet
+        colour = "gray"
+    else:
+        colour = "orange"
+    return f":{colour}-badge[{meant.label}]"
 
 
 def handed_over() -> None:
@@ -152,14 +158,7 @@ def answer() -> None:
     if last is None:
         return
     if last.status is Status.DUPLICATE and last.earlier is not None:
-        earlier = last.earlier
-        order = f", order {md(earlier.order_id)}" if earlier.order_id else ""
-        st.warning(
-            f"**Not sent.** The same payload went to this Kapture at {earlier.created_at:%H:%M:%S} UTC "
-            f"(entry #{earlier.id}, {md(earlier.outcome)}{order}).",
-            icon=":material/content_copy:",
-        )
-        st.button("Send it again anyway", key="editor.send_again", on_click=_confirm)
+        duplicate.warn(last.earlier, key="editor.send_again", on_confirm=_confirm)
         return
     if last.status is Status.REPEAT:
         st.caption("Already sent: this is its answer. To send the same text again, use “Send again”.")
@@ -167,9 +166,7 @@ def answer() -> None:
     st.subheader("Answer", anchor=False)
     status = f"HTTP {row.http_status}" if row.http_status else "no HTTP answer"
     took = f"{row.duration_ms:.0f} ms" if row.duration_ms is not None else ""
-    st.markdown(
-        f"{_OUTCOME_BADGES.get(row.outcome, md(row.outcome))} · {status} · {took} · journal entry #{row.id}"
-    )
+    st.markdown(f"{_badge(row.outcome, row.http_status)} · {status} · {took} · journal entry #{row.id}")
     if row.message:
         st.markdown(f"Kapture said: “{md(row.message, limit=QUOTE_LIMIT)}”")
     if row.error:

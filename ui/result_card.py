@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
+from services.outcomes import meaning
 from services.submit import Status, Submitted
 from storage.models import Submission
+from ui import duplicate
 from ui.text import QUOTE_LIMIT, md
 
 _ADMIN = "Ask whoever manages the Kapture connection for Order Desk."
@@ -22,7 +22,7 @@ _CHECK_FIRST = (
 def show(submitted: Submitted, *, updating: bool, on_resend: Callable[[], None]) -> None:
     """Draw the card for a submit's answer; ``on_resend`` sends the same again, on purpose."""
     if submitted.status is Status.DUPLICATE and submitted.earlier is not None:
-        _duplicate(submitted.earlier, on_resend)
+        duplicate.warn(submitted.earlier, key="result.duplicate_confirm", on_confirm=on_resend)
         return
     row = submitted.submission
     if row is None:
@@ -52,6 +52,7 @@ def ids(row: Submission) -> None:
 
 def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) -> None:
     said = f" Kapture said: “{md(row.message, limit=QUOTE_LIMIT)}”." if row.message else ""
+    meant = meaning(row.outcome, row.http_status)
     match row.outcome:
         case "success":
             verb = f"Kapture updated order {md(row.order_id)}." if updating else "Kapture took the order."
@@ -75,7 +76,7 @@ def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) 
                 icon=":material/wifi_off:",
             )
             st.button("Try again", on_click=on_resend, type="primary", key="result.retry")
-        case "http_error" if row.http_status in (500, 502, 504):
+        case "http_error" if meant.may_have_created:
             st.warning(
                 f"**Kapture had a problem (HTTP {row.http_status}).** " + _CHECK_FIRST.format(id=row.id),
                 icon=":material/help:",
@@ -95,7 +96,7 @@ def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) 
                 f"its answer will be in the submission log (entry #{row.id}).",
                 icon=":material/hourglass_top:",
             )
-        case "timeout_unknown" | "invalid_response" | "unknown":
+        case _ if meant.unclear:
             headline = {
                 "timeout_unknown": "No clear answer from Kapture in time.",
                 "invalid_response": "Kapture's answer was not clear.",
@@ -104,24 +105,3 @@ def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) 
             st.button("Send it again anyway", on_click=on_resend, key="result.confirm")
         case _:
             st.error(f"The order was not sent ({md(row.outcome)}).{said}")
-
-
-def _duplicate(earlier: Submission, on_resend: Callable[[], None]) -> None:
-    when = _local(earlier.created_at)
-    if earlier.outcome == "success":
-        what = (
-            f"An identical order was sent at {when} and Kapture took it as **order {md(earlier.order_id)}**."
-        )
-    else:
-        what = f"An identical order was sent at {when} and its answer is not known: it may exist in Kapture."
-    st.warning(f"**Not sent yet.** {what} Send it again anyway?", icon=":material/content_copy:")
-    st.button("Yes, send it again", on_click=on_resend, key="result.duplicate_confirm")
-
-
-def _local(moment: datetime) -> str:
-    try:
-        zone = ZoneInfo(st.context.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    local = moment.astimezone(zone)
-    return local.strftime("%H:%M on %d %b") + ("" if zone.key != "UTC" else " UTC")

@@ -34,7 +34,7 @@ UNKNOWN = "unknown"  # the app stopped or failed while waiting: the order may ex
 # A server error, or a gateway that gave up waiting, may come after the order was made.
 SERVER_ERRORS_AFTER_RECEIPT = (500, 502, 504)
 _CHECK = "Check in Kapture before sending it again."
-_TELL_ADMIN = "tell whoever manages the Kapture connection"
+TELL_ADMIN = "tell whoever manages the Kapture connection"
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ RECORDED: dict[str, Meaning] = {m.outcome: m for m in (
        "Ask whoever manages the Kapture connection to check the user name and password."),
     _m(Outcome.HTTP_ERROR, "HTTP error", True, False, False,
        "Kapture answered with an error instead of a result: the order was not created.",
-       f"Try again later; if it keeps happening, {_TELL_ADMIN}."),
+       f"Try again later; if it keeps happening, {TELL_ADMIN}."),
     _m(Outcome.INVALID_RESPONSE, "unreadable answer", True, True, False,
        "Kapture's answer could not be read: the request may have taken effect.", _CHECK),
     _m(Outcome.NETWORK_ERROR, "network error", False, False, False,

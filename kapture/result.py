@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from kapture import exceptions
-from kapture.outcomes import Meaning, Outcome, meaning
+from kapture.outcomes import TELL_ADMIN, Meaning, Outcome, meaning
 
 # The one failure message the vendor documents, for a missing, wrong, expired or disabled
 # Authorization header. Its HTTP status is not documented, so a 200 carrying it must still
@@ -48,7 +48,6 @@ _SECRET_NAME = re.compile(r"token|secret|key|passw|credential|session|cookie|aut
 # ...and challenges, whose scheme and realm are worth seeing but whose other parameters may be tokens.
 _CHALLENGE_HEADERS = frozenset(["www-authenticate", "proxy-authenticate"])
 _BARE_CHALLENGE = re.compile(r'[A-Za-z][\w.-]*(?:\s+realm="[^"\\]*")?')
-_TELL_ADMIN = "tell whoever manages the Kapture connection"
 
 
 @dataclass(frozen=True)
@@ -324,7 +323,7 @@ def _explain(result: KaptureResult) -> str:
                 return f"{answered} It {result.error}: check the Kapture address in the settings."
             if result.may_have_taken_effect:
                 return f"{answered} The request may have taken effect: check before sending it again."
-            return f"{answered} Try again later; if it keeps happening, {_TELL_ADMIN}."
+            return f"{answered} Try again later; if it keeps happening, {TELL_ADMIN}."
         case Outcome.INVALID_RESPONSE:
             why = _status_words(result.http_status) + (f", {result.error}" if result.error else "")
             if result.operation == "pull":

@@ -12,14 +12,12 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import select
-
-from kapture import OrderPayload
+from kapture import OrderPayload, Outcome
 from kapture.jsontext import parse, pretty
 from kapture.models import ContactInfo, CustomerInfo, EnquiryInfo, OrderInfo
 from kapture.validation import check
 from services.journal import Journal
-from storage.models import Submission
+from storage import submissions
 
 CustomerKind = Literal["organization", "individual", "channel_partner"]
 ExtraSection = Literal["customer", "enquiry", "order"]
@@ -234,14 +232,8 @@ def last_sent(journal: Journal, order_id: str) -> LastSent:
     id), so that sending it as it stands cannot create a second order.
     """
     order_id = order_id.strip()
-    query = (
-        select(Submission.request_body)
-        .where(Submission.order_id == order_id, Submission.outcome == "success")
-        .order_by(Submission.created_at.desc())
-        .limit(1)
-    )
     with journal.sessions() as session:
-        body = session.scalar(query)
+        body = submissions.last_request(session, order_id=order_id, outcome=Outcome.SUCCESS)
     if body is None:
         return LastSent()
     value, problem = parse(body)

@@ -13,10 +13,11 @@ from kapture import KaptureClient, PayloadInvalid, outcomes
 from services.journal import Journal
 from services.settings import same_kapture, shown_address
 from storage import submissions
-from storage.models import PENDING, Submission
+from storage.entries import Entry
+from storage.models import PENDING
 from storage.submissions import Page, SubmissionFilter, Summary
 
-__all__ = ["Page", "SubmissionFilter", "Summary"]
+__all__ = ["Entry", "Page", "SubmissionFilter", "Summary"]
 
 EXPORT_COLUMNS = (
     "id", "created_at", "finished_at", "profile_name", "base_url", "operation", "source", "operator",
@@ -32,7 +33,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UNKNOWN_OUTCOMES = outcomes.UNCLEAR
 
 
-def unclear(row: Submission) -> bool:
+def unclear(row: Entry) -> bool:
     """Nobody knows yet whether this entry made the order: look in Kapture before sending it again."""
     return outcomes.meaning(row.outcome, row.http_status).unclear
 
@@ -49,7 +50,7 @@ def overview(journal: Journal, where: SubmissionFilter) -> tuple[Summary, list[t
         return submissions.overview(session, _in_region(journal, where))
 
 
-def entry(journal: Journal, submission_id: int) -> Submission | None:
+def entry(journal: Journal, submission_id: int) -> Entry | None:
     """One journal entry."""
     with journal.sessions() as session:
         return submissions.get(session, submission_id)
@@ -159,7 +160,7 @@ def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submis
     return checked
 
 
-def _names_the_order(row: Submission) -> bool:
+def _names_the_order(row: Entry) -> bool:
     """True when the entry's order id is the order's: Kapture answered it, or the entry updated it.
 
     An add that carries ``order_info.order_id`` without ``update: true`` makes a new order under a
@@ -178,7 +179,7 @@ def _names_the_order(row: Submission) -> bool:
     return updating or row.order_id != str(order_info.get("order_id", "")).strip()
 
 
-def _check_order_id(client: KaptureClient, cm_id: int, row: Submission) -> CheckResult:
+def _check_order_id(client: KaptureClient, cm_id: int, row: Entry) -> CheckResult:
     asked = _pull(client, cm_id, orderIds=row.order_id)
     if isinstance(asked, CheckResult):
         return asked
@@ -201,7 +202,7 @@ def _check_order_id(client: KaptureClient, cm_id: int, row: Submission) -> Check
     return CheckResult(False, f"Kapture has no order {row.order_id}: it was most likely not created.")
 
 
-def _check_phone(client: KaptureClient, cm_id: int, row: Submission) -> CheckResult:
+def _check_phone(client: KaptureClient, cm_id: int, row: Entry) -> CheckResult:
     days = local_days(row.created_at, row.finished_at)
     span = f"{days[0].isoformat()} to {days[-1].isoformat()}"
     found: dict[str, dict[str, Any]] = {}
@@ -329,7 +330,7 @@ def _listed(orders: list[dict[str, Any]]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _rows(journal: Journal, where: SubmissionFilter) -> Iterator[Submission]:
+def _rows(journal: Journal, where: SubmissionFilter) -> Iterator[Entry]:
     with journal.sessions() as session:
         yield from submissions.stream(session, _in_region(journal, where))
 
@@ -339,7 +340,7 @@ def _in_region(journal: Journal, where: SubmissionFilter) -> SubmissionFilter:
     return replace(where, phone_region=journal.phone_region)
 
 
-def _cell(row: Submission, column: str) -> Any:
+def _cell(row: Entry, column: str) -> Any:
     value = getattr(row, column)
     return value.isoformat() if isinstance(value, datetime) else value
 

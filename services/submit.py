@@ -29,6 +29,7 @@ from kapture.validation import validate_order
 from services.journal import Journal, reason, unwritable
 from services.settings import Profile
 from storage import guard, submissions
+from storage.entries import Entry, entry_from
 from storage.models import INVALID, PENDING, UNKNOWN, Submission
 
 DEFAULT_DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -61,10 +62,10 @@ class Submitted:
     """The answer of one submit: the journal row, and the client's result when it was sent now."""
 
     status: Status
-    submission: Submission | None = None
+    submission: Entry | None = None
     result: KaptureResult | None = None
     problems: list[Problem] = field(default_factory=list)
-    earlier: Submission | None = None
+    earlier: Entry | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class Submitter:
             return Submitted(Status.REPEAT, submission=self._first_with_token(token or ""))
         return Submitted(Status.DUPLICATE, earlier=earlier)
 
-    def _finish(self, submission_id: int, row: dict[str, Any], done: submissions.Finish) -> Submission:
+    def _finish(self, submission_id: int, row: dict[str, Any], done: submissions.Finish) -> Entry:
         done = _fitted_finish(done)
         try:
             with self._journal.sessions.begin() as session:
@@ -212,7 +213,7 @@ class Submitter:
             done = dataclasses.replace(done, error=_fit("error", f"{done.error} {unsaved}".strip()))
         return _unsaved(submission_id, row, done)
 
-    def _first_with_token(self, token: str) -> Submission | None:
+    def _first_with_token(self, token: str) -> Entry | None:
         """The submission made with the token, waiting while its answer is still on the way.
 
         A second click can arrive while the first is still sending (Streamlit starts the new
@@ -247,7 +248,7 @@ class Submitter:
             raise unwritable(exc) from exc
         return Submitted(Status.INVALID, submission=row, problems=problems)
 
-    def _recent_possible_order(self, session: Session, row: dict[str, Any]) -> Submission | None:
+    def _recent_possible_order(self, session: Session, row: dict[str, Any]) -> Entry | None:
         return submissions.latest_same(
             session,
             base_url=row["base_url"],
@@ -349,20 +350,23 @@ def _fitted_finish(done: submissions.Finish) -> submissions.Finish:
     )
 
 
-def _unsaved(submission_id: int, row: dict[str, Any], done: submissions.Finish) -> Submission:
+def _unsaved(submission_id: int, row: dict[str, Any], done: submissions.Finish) -> Entry:
     """The row as it would read had the answer been written; in no session, never saved."""
     ids = {key: value for key, value in done.ids.items() if key in _ID_COLUMNS and value}
-    return Submission(
-        id=submission_id,
-        **{**row, **ids},
-        outcome=done.outcome,
-        finished_at=done.finished_at,
-        http_status=done.http_status,
-        message=done.message,
-        response_body=done.response_body,
-        error=done.error,
-        action_event=done.action_event,
-        duration_ms=done.duration_ms,
+    return entry_from(
+        {
+            **row,
+            **ids,
+            "id": submission_id,
+            "outcome": done.outcome,
+            "finished_at": done.finished_at,
+            "http_status": done.http_status,
+            "message": done.message,
+            "response_body": done.response_body,
+            "error": done.error,
+            "action_event": done.action_event,
+            "duration_ms": done.duration_ms,
+        }
     )
 
 

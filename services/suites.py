@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kapture.variants import Variant, merge_patch, verdict
+from kapture.variants import generate_negatives as generate_negatives  # for the suite page
 from services.compare import Change, compare, parse_or_text
 from services.journal import Journal
 from services.submit import Context, Submitter
 from storage import named, submissions
-from storage.models import Submission
+from storage.entries import Entry
 from storage.models import Suite as SuiteRow
 from storage.submissions import SubmissionFilter
 
@@ -40,7 +41,7 @@ class VariantResult:
     """One variant's run: what was expected, what came back, and whether that passes."""
 
     variant: Variant
-    submission: Submission
+    submission: Entry
 
     @property
     def passed(self) -> bool:
@@ -131,14 +132,14 @@ def previous_run(journal: Journal, suite_name: str, run_id: str) -> str | None:
     return run_ids[later] if later < len(run_ids) else None
 
 
-def answers_of_run(journal: Journal, run_id: str) -> dict[str, Submission]:
+def answers_of_run(journal: Journal, run_id: str) -> dict[str, Entry]:
     """A run's submissions by variant name (the last send of each variant)."""
     with journal.sessions() as session:
         rows = list(submissions.stream(session, SubmissionFilter(run_id=run_id)))
     return {row.variant: row for row in reversed(rows)}
 
 
-def changes_between(before: Submission, after: Submission, *, ignore_volatile: bool = True) -> list[Change]:
+def changes_between(before: Entry, after: Entry, *, ignore_volatile: bool = True) -> list[Change]:
     """How one variant's answer changed from one run to the next."""
     return compare(
         parse_or_text(before.response_body or before.error),

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from storage.entries import COLUMNS, Entry, entry_of
 from storage.models import PENDING, UNKNOWN, Submission
 
 # Where a phone written without a country code is taken to be (ISO 3166 region, as phonenumbers
@@ -69,7 +70,7 @@ class Summary:
 class Page:
     """One page of a search, newest first, and how many rows match in all."""
 
-    rows: list[Submission]
+    rows: list[Entry]
     total: int
     page: int
     per_page: int
@@ -100,6 +101,7 @@ _TABLE = Submission.__table__
 _DEFAULTS = {column.name: column.default.arg for column in _TABLE.columns if column.default is not None}
 _DEFAULTS.update({"finished_at": None, "client_token": None, "http_status": None, "duration_ms": None})
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_ENTRY = select(*COLUMNS)  # what a read hands back: an Entry's columns, no ORM object
 
 
 def begin(session: Session, *, phone_region: str = DEFAULT_PHONE_REGION, **values: Any) -> int:
@@ -136,14 +138,25 @@ def finish(session: Session, submission_id: int, done: Finish) -> None:
 _FINISH = update(_TABLE).where(_TABLE.c.id == bindparam("submission_id"))
 
 
-def get(session: Session, submission_id: int) -> Submission | None:
+def get(session: Session, submission_id: int) -> Entry | None:
     """One submission by id."""
-    return session.get(Submission, submission_id)
+    return _first(session, _ENTRY.where(Submission.id == submission_id))
 
 
-def by_token(session: Session, token: str) -> Submission | None:
+def by_token(session: Session, token: str) -> Entry | None:
     """The submission made with this client token, if any."""
-    return session.scalars(select(Submission).where(Submission.client_token == token)).first()
+    return _first(session, _ENTRY.where(Submission.client_token == token))
+
+
+def last_request(session: Session, *, order_id: str, outcome: str) -> str | None:
+    """The request body of the newest submission about this order id that ended with ``outcome``."""
+    query = (
+        select(Submission.request_body)
+        .where(Submission.order_id == order_id, Submission.outcome == outcome)
+        .order_by(Submission.created_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
 
 
 def latest_same(
@@ -154,7 +167,7 @@ def latest_same(
     since: datetime,
     outcomes: Sequence[str],
     outcomes_with_status: Mapping[str, Sequence[int]] | None = None,
-) -> Submission | None:
+) -> Entry | None:
     """The newest send of this payload to this Kapture, recent or still pending, with one of the outcomes.
 
     ``outcomes_with_status`` adds outcomes that count only with one of their HTTP statuses.
@@ -164,8 +177,7 @@ def latest_same(
         for name, statuses in (outcomes_with_status or {}).items()
     ]
     query = (
-        select(Submission)
-        .where(
+        _ENTRY.where(
             Submission.payload_hash == payload_hash,
             # A send still waiting for its answer counts however old it is: a duplicate window shorter
             # than the client's timeout must not let the same order go twice while the first is in flight.
@@ -176,7 +188,7 @@ def latest_same(
         .order_by(Submission.created_at.desc())
         .limit(1)
     )
-    return session.scalars(query).first()
+    return _first(session, query)
 
 
 def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page: int = 50) -> Page:
@@ -184,20 +196,22 @@ def search(session: Session, where: SubmissionFilter, *, page: int = 1, per_page
     conditions = _where(session, where)
     total = session.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0
     page = min(max(1, page), max(1, -(-total // per_page)))  # past the last page: the last page
-    rows = session.scalars(
-        _newest_first(select(Submission).where(*conditions)).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(rows=list(rows), total=total, page=page, per_page=per_page)
-
-
-def stream(session: Session, where: SubmissionFilter, *, batch: int = 1000) -> Iterator[Submission]:
-    """Every matching submission, newest first, fetched in batches (for exports)."""
-    query = _newest_first(select(Submission).where(*_where(session, where))).execution_options(
-        yield_per=batch
+    rows = session.execute(
+        _newest_first(_ENTRY.where(*conditions)).limit(per_page).offset((page - 1) * per_page)
     )
-    for row in session.scalars(query):
-        yield row
-        session.expunge(row)  # keep memory flat however many rows go by
+    return Page(rows=[entry_of(row) for row in rows], total=total, page=page, per_page=per_page)
+
+
+def stream(session: Session, where: SubmissionFilter, *, batch: int = 1000) -> Iterator[Entry]:
+    """Every matching submission, newest first, fetched in batches (for exports)."""
+    query = _newest_first(_ENTRY.where(*_where(session, where))).execution_options(yield_per=batch)
+    for row in session.execute(query):
+        yield entry_of(row)
+
+
+def _first(session: Session, query: Select[Any]) -> Entry | None:
+    row = session.execute(query).first()
+    return entry_of(row) if row is not None else None
 
 
 def runs(

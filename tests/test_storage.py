@@ -57,9 +57,9 @@ def finished(session: Session, *, duration_ms: float | None, **overrides: Any) -
 
 
 def fetch(session: Session, submission_id: int) -> Submission:
-    """The row as the database has it, not as the session remembers it."""
+    """The row as the database has it (search keys too), not as the session remembers it."""
     session.expire_all()
-    found = submissions.get(session, submission_id)
+    found = session.get(Submission, submission_id)
     assert found is not None
     return found
 

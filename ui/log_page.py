@@ -11,13 +11,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kapture import snippets
-from kapture.jsontext import parse, pretty
 from services import log, outcomes
 from services.compare import compare, parse_or_text
-from services.log import SubmissionFilter
+from services.log import Entry, SubmissionFilter
+from services.payloads import curl, parse, pretty
 from services.submit import SOURCES, Context, Status
-from storage.models import Submission
 from ui import duplicate, once, resources
 from ui.text import QUOTE_LIMIT, code, md, option
 from ui.widgets import SEND_BLOCKERS, changes_table, nothing_sent, operator_named
@@ -97,7 +95,7 @@ def overview(where: SubmissionFilter) -> None:
         st.altair_chart(chart, width="stretch")
 
 
-def table(where: SubmissionFilter) -> Submission | None:
+def table(where: SubmissionFilter) -> Entry | None:
     """Fifty entries a page, newest first; returns the one opened, if any."""
     state = st.session_state
     if state.get("log.filter") != repr(where):  # new filters: back to the first page
@@ -143,7 +141,7 @@ def table(where: SubmissionFilter) -> Submission | None:
     return next((row for row in found.rows if row.id == opened), None) if opened else None
 
 
-def detail(row: Submission) -> None:
+def detail(row: Entry) -> None:
     """One entry in full, and what can be done with it."""
     with st.container(border=True):
         st.subheader(f"Entry #{row.id}: {md(row.outcome)}", anchor=False)
@@ -220,7 +218,7 @@ def export_and_retention(where: SubmissionFilter) -> None:
         )
 
 
-def _unknown(row: Submission) -> None:
+def _unknown(row: Entry) -> None:
     profile = resources.active_profile()
     if row.checked_at is not None:
         st.info(
@@ -240,8 +238,8 @@ def _unknown(row: Submission) -> None:
         (st.success if claimed else st.warning if found.found is not None else st.error)(md(found.summary))
 
 
-def _actions(row: Submission) -> None:
-    editor, update, curl, resend = st.columns(4)
+def _actions(row: Entry) -> None:
+    editor, update, as_curl, resend = st.columns(4)
     if editor.button("Open in payload editor", key="log.to_editor", icon=":material/data_object:"):
         value, problem = parse(row.request_body)
         st.session_state["editor.text"] = row.request_body if problem else pretty(value)
@@ -250,7 +248,7 @@ def _actions(row: Submission) -> None:
     if update.button("Update this order", key="log.to_update", disabled=not order_id, icon=":material/edit:"):
         st.session_state["update.open_order_id"] = order_id
         st.switch_page("views/update_order.py")
-    show_curl = curl.toggle("Copy as curl", key="log.curl")
+    show_curl = as_curl.toggle("Copy as curl", key="log.curl")
     target = resources.active_profile()
     if target.base_url != row.base_url:
         resend.caption(
@@ -258,7 +256,7 @@ def _actions(row: Submission) -> None:
         )
     resend_clicked = resend.button("Send again", key="log.resend", icon=":material/replay:")
     if show_curl:
-        st.code(snippets.curl(row.base_url, row.request_body), language="bash")
+        st.code(curl(row.base_url, row.request_body), language="bash")
     other = st.number_input("Compare with entry #", min_value=0, value=0, step=1, key="log.diff_with")
     if other:
         _diff(row, int(other))
@@ -267,7 +265,7 @@ def _actions(row: Submission) -> None:
         _resend(row, confirm=confirm)
 
 
-def _diff(row: Submission, other_id: int) -> None:
+def _diff(row: Entry, other_id: int) -> None:
     other = log.entry(resources.journal(), other_id)
     if other is None:
         st.error(f"There is no journal entry #{other_id}.")
@@ -284,7 +282,7 @@ def _diff(row: Submission, other_id: int) -> None:
             changes_table(changes)
 
 
-def _resend(row: Submission, *, confirm: bool) -> None:
+def _resend(row: Entry, *, confirm: bool) -> None:
     operator = str(st.session_state.get("operator") or "").strip()
     context = Context(source="replay", operator=operator, template=row.template, variant=row.variant)
     # One token per entry and per answer confirmed: repeated clicks are one send.

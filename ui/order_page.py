@@ -6,9 +6,9 @@ import json
 
 import streamlit as st
 
-from kapture.jsontext import pretty
 from services import drafts
 from services.drafts import Draft, problems, to_payload
+from services.payloads import pretty
 from services.submit import Context, Status, Submitted
 from ui import once, order_form, resources, result_card
 from ui.text import md

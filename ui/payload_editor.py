@@ -11,11 +11,9 @@ from typing import Any
 
 import streamlit as st
 
-from kapture import snippets
-from kapture.jsontext import SyntaxProblem, minify, parse, pretty, strip_comments
-from kapture.lint import lint
 from services import drafts, templates
 from services.outcomes import ALL, meaning
+from services.payloads import SNIPPETS, SyntaxProblem, lint, minify, parse, pretty, strip_comments
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
 from ui import duplicate, once, order_form, order_page, resources
@@ -200,7 +198,7 @@ def code_snippets(text: str) -> None:
         return
     with st.expander("Code that sends this payload (curl, Python, Node)"):
         st.caption("The credential is a placeholder: set KAPTURE_TOKEN to base64 of username:password.")
-        makers = snippets.SNIPPETS
+        makers = SNIPPETS
         for tab, (name, make) in zip(st.tabs(list(makers)), makers.items(), strict=True):
             tab.code(
                 make(base_url, text),

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from kapture import KaptureClient
 from sandbox import Sandbox, start_sandbox
+from services.connections import KaptureClient, connect
 from services.journal import Journal, open_journal
 from services.settings import Profile, Settings, load_settings
 from services.submit import Submitter
@@ -31,7 +31,7 @@ def _journal(database_url: str, pending_grace_seconds: float, phone_region: str)
 @st.cache_resource(show_spinner=False)
 def _client(_profile: Profile, fingerprint: str) -> KaptureClient:
     # Keyed by a fingerprint that changes with the credential, without keeping it in the key.
-    return KaptureClient(**_profile.client_options())
+    return connect(_profile)
 
 
 def settings() -> Settings:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from services.log import Entry
 from services.outcomes import meaning
 from services.submit import Status, Submitted
-from storage.models import Submission
 from ui import duplicate
 from ui.text import QUOTE_LIMIT, md
 
@@ -35,7 +35,7 @@ def show(submitted: Submitted, *, updating: bool, on_resend: Callable[[], None])
     _outcome(row, updating=updating, on_resend=on_resend)
 
 
-def ids(row: Submission) -> None:
+def ids(row: Entry) -> None:
     """The order id, large, then every id Kapture returned, each with a copy button."""
     st.metric("Kapture order id", md(row.order_id))
     labelled = (
@@ -50,7 +50,7 @@ def ids(row: Submission) -> None:
             st.code(value or "—", language=None)
 
 
-def _outcome(row: Submission, *, updating: bool, on_resend: Callable[[], None]) -> None:
+def _outcome(row: Entry, *, updating: bool, on_resend: Callable[[], None]) -> None:
     said = f" Kapture said: “{md(row.message, limit=QUOTE_LIMIT)}”." if row.message else ""
     meant = meaning(row.outcome, row.http_status)
     match row.outcome:

@@ -7,10 +7,9 @@ import uuid
 
 import streamlit as st
 
-from kapture.jsontext import parse, pretty
-from kapture.variants import Variant, generate_negatives
 from services import suites, templates
-from services.suites import Suite, VariantResult
+from services.payloads import parse, pretty
+from services.suites import Suite, Variant, VariantResult, generate_negatives
 from ui import resources
 from ui.text import md, option
 from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named

@@ -1,21 +1,33 @@
-"""Which Kapture the app talks to, and with what: environment first, secrets second."""
+"""Which Kapture the app talks to, and with what: environment first, secrets second, then defaults.
+
+One pydantic-settings model reads both: the environment mapping and the values of
+``.streamlit/secrets.toml`` are its two sources, in that order, and each setting's rule is a
+validator on its field. Errors are put into words at one boundary (``load_settings``) and never
+repeat a setting's value: pydantic's own error text does (``input_value=…``), so it never leaves
+this module, not even as an exception's cause.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any, Self
 from urllib.parse import SplitResult, urlsplit
 
 import phonenumbers
+from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from kapture.client import DEFAULT_TIMEOUT, base_url_for, basic_token, is_token
 from storage.submissions import DEFAULT_PHONE_REGION
 
 DEFAULT_DATABASE_URL = "sqlite:///data/orderdesk.db"
+_DEFAULT_WINDOW = timedelta(minutes=10)
 # A host label that is one of these words (devapi, acme-uat, test2…) marks a test tenant; any
 # other real tenant counts as production (qatar-airways, devonenergy), so a doubt errs loud.
 _TEST_LABEL = re.compile(r"(dev|devapi|test|testing|uat|qa|stage|staging|preprod|sandbox|demo|localhost)\d*")
@@ -72,7 +84,7 @@ class Settings:
 
     profile: Profile
     database_url: str = DEFAULT_DATABASE_URL
-    duplicate_window: timedelta = timedelta(minutes=10)
+    duplicate_window: timedelta = _DEFAULT_WINDOW
     phone_region: str = DEFAULT_PHONE_REGION  # where a phone written without +country is from
 
 
@@ -85,28 +97,211 @@ def _is_loopback(host: str) -> bool:
 
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:
     """Settings from the environment, then ``.streamlit/secrets.toml``, then the defaults."""
-    secrets = secrets or {}
-
-    def get(name: str) -> str:
-        value = environ.get(name)
-        if value is None or not value.strip():
-            value = secrets.get(name)
-        if value is None or not str(value).strip():
-            return ""
-        # A password is taken as given: spaces at its ends may be part of it.
-        return str(value) if name == "KAPTURE_PASSWORD" else str(value).strip()
-
-    return Settings(
-        profile=_profile(get),
-        database_url=get("KAPTURE_DATABASE_URL") or DEFAULT_DATABASE_URL,
-        duplicate_window=_minutes(get("KAPTURE_DUPLICATE_WINDOW_MINUTES") or "10"),
-        phone_region=_region(get("KAPTURE_PHONE_REGION") or DEFAULT_PHONE_REGION),
-    )
+    reading = _READING.set((environ, secrets or {}))
+    try:
+        return _Configuration().settings()
+    except ValidationError as exc:
+        problem = _in_plain_words(exc)
+    finally:
+        _READING.reset(reading)
+    # Raised outside the handler, so the ValidationError (whose text repeats the value) is neither
+    # the cause nor the context of what a page shows.
+    raise SettingsError(problem)
 
 
 # Messages never repeat a setting's value: a password pasted into the wrong variable, or inside a
 # URL, would otherwise be shown in the sidebar of every page. They name the setting and say what
 # it should look like instead.
+
+
+def _in_plain_words(error: ValidationError) -> str:
+    # The first problem, in the words of the rule that found it. Any other error pydantic raises
+    # (a type it refuses) is named by its setting alone: its own text may quote the value.
+    first = error.errors(include_url=False, include_input=False)[0]
+    if first["type"] == "value_error":
+        return str(first["ctx"]["error"])
+    setting = ".".join(str(part) for part in first["loc"]) or "A setting"
+    return f"{setting} is not a value Order Desk can read: check how it is written."
+
+
+def _text(value: object) -> str:
+    return str(value).strip()
+
+
+# A value as text: a number or a flag in secrets.toml reads as it is written.
+_Text = Annotated[str, BeforeValidator(_text)]
+# A password is taken as given: spaces at its ends may be part of it.
+_AsGiven = Annotated[str, BeforeValidator(str)]
+
+# What one ``load_settings`` call reads. ``settings_customise_sources`` is a class method, so the
+# call hands its two mappings over here; a context variable is per thread, and Streamlit runs
+# each browser session in a thread of its own.
+_READING: ContextVar[tuple[Mapping[str, Any], Mapping[str, Any]]] = ContextVar("settings_reading")
+
+
+class _Values(dict[str, Any]):
+    # pydantic-settings logs each source's values when PYDANTIC_SETTINGS_DEBUG is set; these hold
+    # the password and the token.
+    def __repr__(self) -> str:
+        return f"{{{len(self)} settings, values not shown}}"
+
+
+class _MappingSource(PydanticBaseSettingsSource):
+    """The settings one mapping holds, by their names; a blank value counts as not set."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: Mapping[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = values
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """The value under the field's name (its alias), or None."""
+        key = field.alias or field_name
+        value = self._values.get(key)
+        # Blank is unset, so an empty variable lets secrets.toml or the default speak.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None, key, False
+        return value, key, False
+
+    def __call__(self) -> dict[str, Any]:
+        found = _Values()
+        for field_name, field_info in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field_info, field_name)
+            if value is not None:
+                found[key] = value
+        return found
+
+
+class _Environment(_MappingSource):
+    """The environment's settings."""
+
+
+class _SecretsFile(_MappingSource):
+    """The settings in ``.streamlit/secrets.toml`` (tables arrive as they are, for their own fields)."""
+
+
+class _Configuration(BaseSettings):
+    """What the environment and secrets.toml say, each value checked by its own rule."""
+
+    # The defaults are this module's and right as they are.
+    model_config = SettingsConfigDict(frozen=True, validate_default=False, hide_input_in_errors=True)
+
+    # Checked in this order: a later rule may ask whether an earlier setting is set (info.data).
+    # A setting that goes unused (the subdomain beside a base URL, the timeout of the sandbox) is
+    # not checked, as it is not read.
+    base_url: _Text = Field("", alias="KAPTURE_BASE_URL")
+    subdomain: _Text = Field("", alias="KAPTURE_SUBDOMAIN")
+    username: _Text = Field("", alias="KAPTURE_USERNAME")
+    password: _AsGiven = Field("", alias="KAPTURE_PASSWORD", repr=False)
+    token: _Text = Field("", alias="KAPTURE_TOKEN", repr=False)
+    timeout_seconds: float = Field(DEFAULT_TIMEOUT[1], alias="KAPTURE_TIMEOUT_SECONDS")
+    cm_id: int | None = Field(None, alias="KAPTURE_CM_ID")
+    database_url: _Text = Field(DEFAULT_DATABASE_URL, alias="KAPTURE_DATABASE_URL")
+    duplicate_window: timedelta = Field(_DEFAULT_WINDOW, alias="KAPTURE_DUPLICATE_WINDOW_MINUTES")
+    phone_region: str = Field(DEFAULT_PHONE_REGION, alias="KAPTURE_PHONE_REGION")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The given environment first, then the secrets file; nothing else (not ``os.environ``)."""
+        environ, secrets = _READING.get()
+        return _Environment(settings_cls, environ), _SecretsFile(settings_cls, secrets)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_is_an_address(cls, base_url: str) -> str:
+        if base_url:
+            _base_url_parts(base_url)
+        return base_url
+
+    @field_validator("subdomain")
+    @classmethod
+    def _subdomain_names_a_tenant(cls, subdomain: str, info: ValidationInfo) -> str:
+        if subdomain and not info.data.get("base_url"):  # shorthand, read only without a base URL
+            _address_of(subdomain)
+        return subdomain
+
+    @field_validator("token")
+    @classmethod
+    def _token_is_basic(cls, token: str, info: ValidationInfo) -> str:
+        if token and _addressed(info.data) and not is_token(token.removeprefix("Basic ").strip()):
+            raise ValueError("KAPTURE_TOKEN is not a Basic token (letters, digits, + / = only).")
+        return token
+
+    @field_validator("timeout_seconds", mode="before")
+    @classmethod
+    def _timeout_in_seconds(cls, value: object, info: ValidationInfo) -> float:
+        # The sandbox keeps the default timeout: the setting is for a real tenant.
+        return _seconds(_text(value)) if _addressed(info.data) else DEFAULT_TIMEOUT[1]
+
+    @field_validator("cm_id", mode="before")
+    @classmethod
+    def _cm_id_is_an_account(cls, value: object) -> int | None:
+        return _cm_id(_text(value))
+
+    @field_validator("duplicate_window", mode="before")
+    @classmethod
+    def _window_in_minutes(cls, value: object) -> timedelta:
+        return _minutes(_text(value))
+
+    @field_validator("phone_region", mode="before")
+    @classmethod
+    def _region_is_known(cls, value: object) -> str:
+        return _region(_text(value))
+
+    @model_validator(mode="after")
+    def _credentials_match_the_address(self) -> Self:
+        if not self.address and (self.username or self.password or self.token):
+            raise ValueError(
+                "Kapture credentials are set but no Kapture address: "
+                "set KAPTURE_BASE_URL or KAPTURE_SUBDOMAIN too."
+            )
+        if self.address and not self.token and not (self.username and self.password):
+            raise ValueError(
+                f"Kapture at {shown_address(self.address)} needs credentials: set KAPTURE_USERNAME and "
+                "KAPTURE_PASSWORD, or KAPTURE_TOKEN."
+            )
+        return self
+
+    @property
+    def address(self) -> str:
+        """KAPTURE_BASE_URL, or the address KAPTURE_SUBDOMAIN stands for; empty for the sandbox."""
+        return self.base_url or (_address_of(self.subdomain) if self.subdomain else "")
+
+    def settings(self) -> Settings:
+        """The app's settings from these values."""
+        return Settings(
+            profile=self.profile(),
+            database_url=self.database_url,
+            duplicate_window=self.duplicate_window,
+            phone_region=self.phone_region,
+        )
+
+    def profile(self) -> Profile:
+        """The Kapture these values name; the sandbox when they name none."""
+        if not self.address:
+            # Where and with which login is the sandbox's to say: the app fills both in when it
+            # starts one (ui/resources.py), so settings know nothing of the stand-in server.
+            return Profile(name="Sandbox", base_url="", is_sandbox=True, cm_id=self.cm_id or 1)
+        return Profile(
+            name=urlsplit(self.address).hostname or "",
+            base_url=canonical_url(self.address),
+            username=self.username,
+            password=self.password,
+            token=self.token,
+            timeout=(DEFAULT_TIMEOUT[0], self.timeout_seconds),
+            cm_id=self.cm_id,
+        )
+
+
+def _addressed(checked: Mapping[str, Any]) -> bool:
+    # A Kapture address is set (the settings checked so far say so): a real tenant, not the sandbox.
+    return bool(checked.get("base_url") or checked.get("subdomain"))
 
 
 def shown_address(url: str) -> str:
@@ -164,10 +359,14 @@ def _plain_host(host: str) -> bool:
     return bool(host) and all(ch.isalnum() or ch in "-._:" for ch in host)
 
 
+# The rules, one per setting. Each raises ValueError in words that name the setting and never
+# repeat its value; pydantic passes it to load_settings, which shows those words alone.
+
+
 def _region(text: str) -> str:
     region = text.strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise SettingsError(
+        raise ValueError(
             "KAPTURE_PHONE_REGION must be a two-letter region code such as IN, AE, GB or US: the "
             "country a phone number written without + and a country code is from."
         )
@@ -180,52 +379,18 @@ def _minutes(text: str) -> timedelta:
     except ValueError:
         minutes = -1
     if not 0 <= minutes <= 24 * 60:  # NaN fails this too
-        raise SettingsError("KAPTURE_DUPLICATE_WINDOW_MINUTES must be minutes from 0 to 1440.")
+        raise ValueError("KAPTURE_DUPLICATE_WINDOW_MINUTES must be minutes from 0 to 1440.")
     return timedelta(minutes=minutes)
 
 
-def _profile(get: Any) -> Profile:
-    base_url, subdomain = get("KAPTURE_BASE_URL"), get("KAPTURE_SUBDOMAIN")
-    username, password, token = get("KAPTURE_USERNAME"), get("KAPTURE_PASSWORD"), get("KAPTURE_TOKEN")
-    if not base_url and subdomain:
-        try:
-            base_url = base_url_for(subdomain)
-        except ValueError as exc:  # its message repeats the value: not shown
-            raise SettingsError(
-                "KAPTURE_SUBDOMAIN must be your Kapture subdomain alone, letters, digits and dashes "
-                "(acme for https://acme.kapturecrm.com)."
-            ) from exc
-    if not base_url:
-        if username or password or token:
-            raise SettingsError(
-                "Kapture credentials are set but no Kapture address: "
-                "set KAPTURE_BASE_URL or KAPTURE_SUBDOMAIN too."
-            )
-        # Where and with which login is the sandbox's to say: the app fills both in when it starts
-        # one (ui/resources.py), so settings know nothing of the stand-in server.
-        return Profile(
-            name="Sandbox",
-            base_url="",
-            is_sandbox=True,
-            cm_id=_cm_id(get("KAPTURE_CM_ID")) or 1,  # the sandbox takes any account id
-        )
-    parts = _base_url_parts(base_url)
-    if token and not is_token(token.removeprefix("Basic ").strip()):
-        raise SettingsError("KAPTURE_TOKEN is not a Basic token (letters, digits, + / = only).")
-    if not token and not (username and password):
-        raise SettingsError(
-            f"Kapture at {shown_address(base_url)} needs credentials: set KAPTURE_USERNAME and "
-            "KAPTURE_PASSWORD, or KAPTURE_TOKEN."
-        )
-    return Profile(
-        name=parts.hostname,
-        base_url=canonical_url(base_url),
-        username=username,
-        password=password,
-        token=token,
-        timeout=(DEFAULT_TIMEOUT[0], _seconds(get("KAPTURE_TIMEOUT_SECONDS"))),
-        cm_id=_cm_id(get("KAPTURE_CM_ID")),
-    )
+def _address_of(subdomain: str) -> str:
+    try:
+        return base_url_for(subdomain)
+    except ValueError:  # its message repeats the value: not shown, not chained
+        raise ValueError(
+            "KAPTURE_SUBDOMAIN must be your Kapture subdomain alone, letters, digits and dashes "
+            "(acme for https://acme.kapturecrm.com)."
+        ) from None
 
 
 def _base_url_parts(base_url: str) -> SplitResult:
@@ -233,25 +398,23 @@ def _base_url_parts(base_url: str) -> SplitResult:
     example = "e.g. https://acme.kapturecrm.com"
     # "@" anywhere is user info, even where a mistyped scheme hides it from the URL parser.
     if "@" in base_url:
-        raise SettingsError(
+        raise ValueError(
             "KAPTURE_BASE_URL must not contain a user name or password (nothing before an @): "
             "set KAPTURE_USERNAME and KAPTURE_PASSWORD, or KAPTURE_TOKEN."
         )
     if _has_invisible(base_url):
-        raise SettingsError(f"KAPTURE_BASE_URL has spaces or invisible characters in it ({example}).")
+        raise ValueError(f"KAPTURE_BASE_URL has spaces or invisible characters in it ({example}).")
     if "?" in base_url or "#" in base_url:
-        raise SettingsError(f"KAPTURE_BASE_URL must be the address alone, without a ? or # part ({example}).")
+        raise ValueError(f"KAPTURE_BASE_URL must be the address alone, without a ? or # part ({example}).")
     try:
         parts = urlsplit(base_url)
         parts.port  # noqa: B018 - reading it checks it
-    except ValueError as exc:
-        raise SettingsError(f"KAPTURE_BASE_URL has a bad host name or port ({example}).") from exc
+    except ValueError:  # its message may repeat the port: not shown, not chained
+        raise ValueError(f"KAPTURE_BASE_URL has a bad host name or port ({example}).") from None
     if parts.scheme not in ("http", "https"):
-        raise SettingsError(
-            f"KAPTURE_BASE_URL is not a web address: it must start with https:// ({example})."
-        )
+        raise ValueError(f"KAPTURE_BASE_URL is not a web address: it must start with https:// ({example}).")
     if not _plain_host(parts.hostname or ""):
-        raise SettingsError(
+        raise ValueError(
             f"KAPTURE_BASE_URL has no host name, or one with spaces or odd characters ({example})."
         )
     return parts
@@ -261,7 +424,7 @@ def _cm_id(text: str) -> int | None:
     if not text:
         return None
     if not (text.isascii() and text.isdigit()) or int(text) <= 0:
-        raise SettingsError("KAPTURE_CM_ID must be your Kapture account id, a whole number above 0.")
+        raise ValueError("KAPTURE_CM_ID must be your Kapture account id, a whole number above 0.")
     return int(text)
 
 
@@ -273,5 +436,5 @@ def _seconds(text: str) -> float:
     except ValueError:
         seconds = 0
     if not 0.1 <= seconds <= 600:  # NaN fails this too
-        raise SettingsError("KAPTURE_TIMEOUT_SECONDS must be seconds from 0.1 to 600.")
+        raise ValueError("KAPTURE_TIMEOUT_SECONDS must be seconds from 0.1 to 600.")
     return seconds

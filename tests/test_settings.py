@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -161,3 +162,119 @@ def test_one_kapture_written_any_way_is_one_base_url(written: dict[str, str]) ->
     differently for one Kapture must guard the same orders."""
     profile = load_settings({**written, "KAPTURE_USERNAME": "u", "KAPTURE_PASSWORD": "p"}).profile
     assert profile.base_url == "https://acme.kapturecrm.com"
+
+
+# One value per setting, from each source, and what the settings make of it.
+BY_SETTING = {
+    "KAPTURE_BASE_URL": ("https://env.example", "https://file.example", lambda s: s.profile.base_url),
+    "KAPTURE_USERNAME": ("env-user", "file-user", lambda s: s.profile.username),
+    "KAPTURE_PASSWORD": ("env-pw", "file-pw", lambda s: s.profile.password),
+    "KAPTURE_TIMEOUT_SECONDS": ("90", "45", lambda s: s.profile.timeout[1]),
+    "KAPTURE_CM_ID": ("7", "8", lambda s: s.profile.cm_id),
+    "KAPTURE_DATABASE_URL": ("sqlite:///env.db", "sqlite:///file.db", lambda s: s.database_url),
+    "KAPTURE_DUPLICATE_WINDOW_MINUTES": ("3", "4", lambda s: s.duplicate_window),
+    "KAPTURE_PHONE_REGION": ("AE", "GB", lambda s: s.phone_region),
+}
+A_TENANT = {
+    "KAPTURE_BASE_URL": "https://acme.kapturecrm.com",
+    "KAPTURE_USERNAME": "u",
+    "KAPTURE_PASSWORD": "p",
+}
+
+
+@pytest.mark.parametrize("setting", BY_SETTING)
+def test_each_setting_is_taken_from_the_environment_before_the_secrets_file(setting: str) -> None:
+    from_env, from_file, read = BY_SETTING[setting]
+    both = read(load_settings(A_TENANT | {setting: from_env}, A_TENANT | {setting: from_file}))
+    assert both == read(load_settings(A_TENANT | {setting: from_env}, A_TENANT))
+    assert both != read(load_settings(A_TENANT, A_TENANT | {setting: from_file}))
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
+@pytest.mark.parametrize("setting", [*BY_SETTING, "KAPTURE_SUBDOMAIN", "KAPTURE_TOKEN"])
+def test_a_blank_variable_lets_the_secrets_file_speak(setting: str, blank: str) -> None:
+    file = {
+        "KAPTURE_SUBDOMAIN": {"KAPTURE_SUBDOMAIN": "acme", "KAPTURE_TOKEN": "dG9rZW4="},
+        "KAPTURE_TOKEN": {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_TOKEN": "dG9rZW4="},
+    }.get(setting, A_TENANT | {setting: BY_SETTING.get(setting, ("", ""))[1]})
+    assert load_settings({setting: blank}, file) == load_settings({}, file)
+    assert load_settings({setting: blank}, file).profile.base_url.startswith("https://")
+
+
+@pytest.mark.parametrize("setting", [*BY_SETTING, "KAPTURE_SUBDOMAIN", "KAPTURE_TOKEN"])
+def test_a_setting_blank_everywhere_is_its_default(setting: str) -> None:
+    assert load_settings({setting: " "}, {setting: ""}) == load_settings({}, {})
+
+
+def test_numbers_and_flags_in_the_secrets_file_read_as_they_are_written() -> None:
+    """TOML has numbers: ``KAPTURE_CM_ID = 12345`` must work as well as ``"12345"``."""
+    file = {
+        "KAPTURE_BASE_URL": "https://acme.kapturecrm.com",
+        "KAPTURE_USERNAME": 42,
+        "KAPTURE_PASSWORD": 1234,
+        "KAPTURE_CM_ID": 12345,
+        "KAPTURE_TIMEOUT_SECONDS": 90,
+        "KAPTURE_DUPLICATE_WINDOW_MINUTES": 2.5,
+    }
+    settings = load_settings({}, file)
+    assert (settings.profile.username, settings.profile.password) == ("42", "1234")
+    assert settings.profile.cm_id == 12345
+    assert settings.profile.timeout == (5.0, 90.0)
+    assert settings.duplicate_window == timedelta(seconds=150)
+    with pytest.raises(SettingsError, match="KAPTURE_PHONE_REGION must be"):
+        load_settings({}, {"KAPTURE_PHONE_REGION": True})
+
+
+def test_other_sections_of_the_secrets_file_are_left_alone() -> None:
+    file = {
+        "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "client_secret": "x"},
+        "connections": {"db": {"url": "sqlite://"}},
+        "SOMETHING_ELSE": "y",
+    }
+    assert load_settings({}, file) == load_settings({}, {})
+
+
+def test_only_the_environment_given_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller says which environment: pydantic-settings must not read ``os.environ`` behind it."""
+    monkeypatch.setenv("KAPTURE_BASE_URL", "https://acme.kapturecrm.com")
+    monkeypatch.setenv("KAPTURE_TOKEN", "dG9rZW4=")
+    monkeypatch.setenv("KAPTURE_PHONE_REGION", "GB")
+    settings = load_settings({}, {})
+    assert settings.profile.is_sandbox
+    assert settings.phone_region == "IN"
+
+
+def test_a_subdomain_beside_a_base_url_is_not_read() -> None:
+    """The subdomain is shorthand for a base URL: beside one, it is neither used nor checked."""
+    env = {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_TOKEN": "dG9rZW4="}
+    assert (
+        load_settings(env | {"KAPTURE_SUBDOMAIN": "ac/me"}).profile.base_url == "https://acme.kapturecrm.com"
+    )
+
+
+def test_the_sandbox_keeps_its_own_timeout() -> None:
+    assert load_settings({"KAPTURE_TIMEOUT_SECONDS": "soon"}).profile.timeout == (5.0, 30.0)
+    assert load_settings({"KAPTURE_TIMEOUT_SECONDS": "90"}).profile.timeout == (5.0, 30.0)
+
+
+def test_a_token_without_an_address_is_told_to_need_the_address() -> None:
+    with pytest.raises(SettingsError, match="no Kapture address"):
+        load_settings({"KAPTURE_TOKEN": "not a token!"})
+
+
+def test_sessions_reading_settings_at_once_each_get_their_own() -> None:
+    """Streamlit runs each browser session in a thread: one session's settings never leak into another's."""
+    barrier = threading.Barrier(4)
+    seen: dict[int, set[str]] = {}
+
+    def read(number: int) -> None:
+        env = {"KAPTURE_BASE_URL": f"https://tenant{number}.example", "KAPTURE_TOKEN": "dG9rZW4="}
+        barrier.wait()
+        seen[number] = {load_settings(env, {}).profile.base_url for _ in range(300)}
+
+    threads = [threading.Thread(target=read, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {number: {f"https://tenant{number}.example"} for number in range(4)}

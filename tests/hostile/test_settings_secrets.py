@@ -7,10 +7,13 @@ wrong — from the environment or from ``.streamlit/secrets.toml``.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, Field, ValidationError
 
 from services.journal import JournalUnavailable, open_journal
 from services.settings import SettingsError, load_settings, shown_address
@@ -55,6 +58,13 @@ def assert_no_secret(message: str) -> None:
         assert secret not in message, f"{secret!r} shown in: {message}"
 
 
+def assert_refused_in_plain_words(refused: SettingsError) -> None:
+    """Neither the message nor the traceback a page could draw (causes included) repeats a secret."""
+    assert_no_secret(str(refused))
+    assert refused.__cause__ is None and refused.__context__ is None  # pydantic's text repeats values
+    assert_no_secret("".join(traceback.format_exception(refused)))
+
+
 @pytest.mark.parametrize("url", MISTYPED_URLS)
 @pytest.mark.parametrize("source", ["environment", "secrets.toml"])
 def test_a_mistyped_base_url_is_refused_without_repeating_its_secrets(url: str, source: str) -> None:
@@ -62,7 +72,7 @@ def test_a_mistyped_base_url_is_refused_without_repeating_its_secrets(url: str, 
     with pytest.raises(SettingsError) as refused:
         load_settings(settings, {}) if source == "environment" else load_settings({}, settings)
     assert "KAPTURE_BASE_URL" in str(refused.value)  # it still says which setting to fix
-    assert_no_secret(str(refused.value))
+    assert_refused_in_plain_words(refused.value)
 
 
 @pytest.mark.parametrize("url", MISTYPED_URLS)
@@ -76,6 +86,7 @@ def test_an_address_is_shown_by_scheme_host_and_port_only() -> None:
     assert shown_address("http://[::1]:8765") == "http://[::1]:8765"
 
 
+@pytest.mark.parametrize("source", ["environment", "secrets.toml"])
 @pytest.mark.parametrize(
     ("settings", "setting"),
     [
@@ -93,21 +104,63 @@ def test_an_address_is_shown_by_scheme_host_and_port_only() -> None:
         ),
         ({"KAPTURE_DUPLICATE_WINDOW_MINUTES": "S3cretPw"}, "KAPTURE_DUPLICATE_WINDOW_MINUTES"),
         ({"KAPTURE_PHONE_REGION": "S3cretPw"}, "KAPTURE_PHONE_REGION"),
+        # A password, a user name or a token without an address: refused for the missing address.
+        ({"KAPTURE_PASSWORD": "S3cretPw", "KAPTURE_USERNAME": "meera"}, "KAPTURE_BASE_URL"),
+        ({"KAPTURE_TOKEN": "S3cretPw"}, "KAPTURE_BASE_URL"),
         # The address is right but has a path: the "needs credentials" message names the host only.
         (
             {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com/S3cretPw", "KAPTURE_USERNAME": "meera"},
             "credentials",
         ),
     ],
-    ids=["subdomain", "subdomain-url", "token", "token-pair", "cm-id", "timeout", "window", "region", "path"],
+    ids=[
+        "subdomain",
+        "subdomain-url",
+        "token",
+        "token-pair",
+        "cm-id",
+        "timeout",
+        "window",
+        "region",
+        "pair-no-address",
+        "token-no-address",
+        "path",
+    ],
 )
 def test_a_secret_pasted_into_the_wrong_setting_is_not_repeated(
-    settings: dict[str, str], setting: str
+    settings: dict[str, str], setting: str, source: str
 ) -> None:
     with pytest.raises(SettingsError) as refused:
-        load_settings(settings)
+        load_settings(settings, {}) if source == "environment" else load_settings({}, settings)
     assert setting in str(refused.value)
-    assert_no_secret(str(refused.value))
+    assert_refused_in_plain_words(refused.value)
+
+
+def test_a_value_of_a_kind_no_rule_expects_is_named_by_its_setting_alone() -> None:
+    """Errors of pydantic's own (not the rules' words) name the setting and keep its value out."""
+    from services.settings import _in_plain_words
+
+    class Table(BaseModel):
+        number: int = Field(alias="KAPTURE_SOMETHING")
+
+    with pytest.raises(ValidationError) as raised:
+        Table.model_validate({"KAPTURE_SOMETHING": "S3cretPw"})
+    assert "S3cretPw" in str(raised.value)  # pydantic's text repeats it, hence the words of our own
+    words = _in_plain_words(raised.value)
+    assert "KAPTURE_SOMETHING" in words
+    assert_no_secret(words)
+
+
+def test_the_settings_debug_log_keeps_the_values_out(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """pydantic-settings logs what each source read when PYDANTIC_SETTINGS_DEBUG is set."""
+    monkeypatch.setenv("PYDANTIC_SETTINGS_DEBUG", "1")
+    caplog.set_level(logging.DEBUG, logger="pydantic_settings")
+    environ = {"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_USERNAME": "meera"}
+    load_settings(environ, {"KAPTURE_PASSWORD": "S3cretPw"})
+    load_settings({"KAPTURE_BASE_URL": "https://acme.kapturecrm.com", "KAPTURE_TOKEN": "S3cretPw"}, {})
+    assert_no_secret(caplog.text)
 
 
 # KAPTURE_DATABASE_URL is checked where the journal opens it (services/journal.py).

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from kapture import OrderPayload, Outcome
 from kapture.jsontext import parse, pretty
 from kapture.models import ContactInfo, CustomerInfo, EnquiryInfo, OrderInfo
+from kapture.phones import read_phone
 from kapture.validation import check
 from services.journal import Journal
 from storage import submissions
@@ -28,17 +29,18 @@ CUSTOMER_KINDS: dict[str, str] = {
 }
 EXTRA_SECTIONS: dict[str, str] = {"customer": "Customer", "enquiry": "Enquiry", "order": "Order"}
 # The documented order fields the form shows under "More", in the vendor's order.
-MORE_ORDER_FIELDS: dict[str, str] = {
-    "assign_emp_name": "Assigned employee (name)",
-    "assign_emp_code": "Assigned employee (code)",
-    "assign_emp_email": "Assigned employee (email)",
-    "erp_invoice_no": "ERP invoice number",
-    "create_date": "Order date",
-    "unit_name": "Unit",
-    "block_name": "Block",
-    "ticket_id": "Ticket id",
-    "encryptOrder": "Encrypted order",
-    "dealDetails": "Deal details",
+# The order's rarer fields: the label staff see, and a line saying what each is for.
+MORE_ORDER_FIELDS: dict[str, tuple[str, str]] = {
+    "assign_emp_name": ("Assigned to (name)", "The colleague in Kapture who looks after this order."),
+    "assign_emp_code": ("Assigned to (employee code)", "Their employee code in Kapture, if you use codes."),
+    "assign_emp_email": ("Assigned to (email)", "Their email address in Kapture."),
+    "erp_invoice_no": ("Invoice number in your system", "The invoice's number in your own system (ERP)."),
+    "create_date": ("Order date", "When the order was placed, if not today."),
+    "unit_name": ("Store or branch", "The unit of your business the order belongs to, as named in Kapture."),
+    "block_name": ("Area", "The block or area that unit is in, as named in Kapture."),
+    "ticket_id": ("Support ticket number", "The Kapture ticket this order came from, if any."),
+    "encryptOrder": ("Protected order reference", "Leave empty unless your Kapture admin asks for it."),
+    "dealDetails": ("Deal details", "Terms agreed for this order, such as a discount."),
 }
 
 
@@ -105,15 +107,19 @@ class Draft:
         return cls(**values)
 
 
-def to_payload(draft: Draft, *, update: bool = False) -> OrderPayload:
-    """The add-update payload for a draft; an update carries the order id and its flags."""
+def to_payload(draft: Draft, *, update: bool = False, region: str | None = None) -> OrderPayload:
+    """The add-update payload for a draft; an update carries the order id and its flags.
+
+    With ``region`` (where a phone written without +country is from) each phone goes in one
+    spelling (``kapture.phones``); without it, phones go as typed.
+    """
     extras: dict[str, dict[str, str]] = {"customer": {}, "enquiry": {}, "order": {}}
     for extra in draft.extra_fields:
         if extra.key.strip():
             extras[extra.section][extra.key.strip()] = extra.value
     customer = CustomerInfo(
         customer_name=draft.customer_name.strip(),
-        phone=draft.phone.strip(),
+        phone=_sent_phone(draft.phone, region),
         email_id=draft.email.strip(),
         address=draft.address.strip(),
         city=draft.city.strip(),
@@ -126,7 +132,7 @@ def to_payload(draft: Draft, *, update: bool = False) -> OrderPayload:
         additional_fields=extras["customer"],
         update=update and draft.update_customer,
     )
-    contacts = [_contact_info(contact) for _, contact in _kept_contacts(draft)] or [ContactInfo()]
+    contacts = [_contact_info(contact, region) for _, contact in _kept_contacts(draft)] or [ContactInfo()]
     enquiry = EnquiryInfo(
         next_follow_up_date=draft.next_follow_up_date,
         remarks=draft.enquiry_remarks.strip(),
@@ -148,11 +154,22 @@ def to_payload(draft: Draft, *, update: bool = False) -> OrderPayload:
     return OrderPayload(customer_info=customer, contact_info=contacts, enquiry_info=enquiry, order_info=order)
 
 
-def problems(draft: Draft, *, update: bool = False) -> dict[str, str]:
+def problems(draft: Draft, *, update: bool = False, region: str | None = None) -> dict[str, str]:
     """Every broken rule, keyed by the draft field it belongs to (``contacts.1.phone``)."""
-    rows = [row for row, _ in _kept_contacts(draft)]
+    kept = _kept_contacts(draft)
+    rows = [row for row, _ in kept]
     found: dict[str, str] = {}
-    for problem in check(to_payload(draft, update=update)):
+    if region:  # what cannot be a phone is refused here, in the form's words, before the payload's rules
+        typed = [("phone", draft.phone)] + [
+            (f"contacts.{row}.phone", c.phone) for row, c in kept if row is not None
+        ]
+        for name, text in typed:
+            if not read_phone(text, region).is_phone:
+                found[name] = (
+                    f"“{text.strip()}” is not a phone number. Write it as people do — "
+                    "98450 12345, (080) 2661 4433, +971 50 123 4567 — digits with spaces, dashes or brackets."
+                )
+    for problem in check(to_payload(draft, update=update, region=region)):
         name = _field_for(problem.field, rows)
         if name:
             found.setdefault(name, problem.message)
@@ -298,13 +315,26 @@ def _kept_contacts(draft: Draft) -> list[tuple[int | None, Contact]]:
     return kept
 
 
-def _contact_info(contact: Contact) -> ContactInfo:
+def phone_preview(typed: str, region: str) -> str:
+    """What the form will send for a typed phone, when that differs from what was typed; else ""."""
+    phone = read_phone(typed, region)
+    if not phone.sent or not phone.changed:
+        return ""
+    extension = f" (the extension {phone.extension} is not sent: Kapture keeps the number only)"
+    return f"Sent to Kapture as {phone.sent}" + (extension if phone.extension else "")
+
+
+def _sent_phone(typed: str, region: str | None) -> str:
+    return (read_phone(typed, region).sent if region else "") or typed.strip()
+
+
+def _contact_info(contact: Contact, region: str | None = None) -> ContactInfo:
     name = " ".join(part for part in (contact.first_name.strip(), contact.last_name.strip()) if part)
     return ContactInfo(
         first_name=contact.first_name.strip(),
         last_name=contact.last_name.strip(),
         contact_person_name=name,
-        contact_person_phone=contact.phone.strip(),
+        contact_person_phone=_sent_phone(contact.phone, region),
         contact_person_email=contact.email.strip(),
     )
 

@@ -194,7 +194,15 @@ def open_new_order(page: Page, desk: Desk) -> None:
     page.goto(f"{desk.url}/new_order")
     expect(page.get_by_role("heading", name="New order")).to_be_visible(timeout=WAIT_MS)
     expect(button(page, "Submit order")).to_be_visible(timeout=WAIT_MS)
-    fill(page, "Your name", "Meera")
+    give_name(page)
+    expect(page.get_by_text("Sending as Meera")).to_be_visible(timeout=WAIT_MS)
+
+
+def give_name(page: Page, name: str = "Meera") -> None:
+    """Type the name in the sidebar (an order page asks above Submit too: a phone hides the sidebar)."""
+    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Your name", exact=True)
+    box.fill(name)
+    box.press("Tab")
 
 
 def fill_order(page: Page, customer: str) -> None:
@@ -255,6 +263,43 @@ def test_clicking_submit_again_while_it_sends_makes_one_order(page: Page, desk: 
     took = page.get_by_text("Kapture took the order.").first
     expect(took, "Kapture took the order, but the page does not say so").to_be_visible(timeout=WAIT_MS)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_while_an_order_is_on_its_way_the_page_says_so(page: Page, desk: Desk) -> None:
+    """At once: Submit inactive and saying "Sending to Kapture…"; then the answer, and Submit again."""
+    desk.sandbox.set_faults(latency_ms=2500)
+    open_new_order(page, desk)
+    fill_order(page, customer())
+    button(page, "Submit order").click()
+    sending = button(page, "Sending to Kapture…")
+    expect(sending).to_be_visible(timeout=2000)
+    expect(sending).to_be_disabled()
+    see(page, "Sending to Kapture… the answer usually comes within a second.")
+    shot(page, "new_order_sending.png")
+    see(page, "Kapture took the order.")
+    expect(button(page, "Submit order")).to_be_enabled()
+    assert len(desk.sandbox.state.requests) == 1
+
+
+def test_on_a_phone_the_name_and_the_kapture_are_on_the_page(page: Page, desk: Desk) -> None:
+    """390 px wide, the sidebar folded away: the page asks for the name and shows which Kapture."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{desk.url}/new_order")
+    main = page.get_by_test_id("stMain")
+    expect(button(page, "Submit order")).to_be_visible(timeout=WAIT_MS)
+    expect(main.get_by_text("Test Kapture: 127.0.0.1")).to_be_in_viewport()  # at the top, seen at once
+    shot(page, "new_order_phone_top.png")
+    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")  # folded away
+    name = main.get_by_role("textbox", name="Your name", exact=True)
+    name.scroll_into_view_if_needed()
+    shot(page, "new_order_phone_name.png")
+    name.fill("Meera")
+    name.press("Tab")
+    expect(main.get_by_text("Sending as Meera")).to_be_visible(timeout=WAIT_MS)
+    fill_order(page, customer())
+    button(page, "Submit order").click()
+    see(page, "Kapture took the order.")
+    shot(page, "new_order_phone_success.png")
 
 
 def test_wrong_credentials_say_so_and_keep_what_was_typed(page: Page, locked_out_desk: Desk) -> None:

@@ -19,6 +19,7 @@ from services.drafts import (
     Contact,
     Draft,
     ExtraField,
+    phone_preview,
 )
 from ui.text import md
 
@@ -32,6 +33,7 @@ _DATE_FIELDS = ("invoice_date", "next_follow_up_date")
 _CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
 _EXTRA_FIELDS = ("section", "key", "value")
 _KEEP = "session"
+_DAY_FIRST = "DD/MM/YYYY"
 
 
 def load(ns: str, draft: Draft) -> None:
@@ -68,13 +70,30 @@ def read(ns: str) -> Draft:
     return draft
 
 
-def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Draft:
-    """Draw the form, with each problem under its field; return the draft it holds."""
+def render(
+    ns: str, problems: dict[str, str], *, for_update: bool = False, region: str | None = None
+) -> Draft:
+    """Draw the form, with each problem under its field; return the draft it holds.
+
+    With ``region`` a phone shows what will be sent for it when that is spelt differently.
+    """
     _ensure(ns)
+    state = st.session_state
 
     def error(name: str) -> None:
         if name in problems:
             st.markdown(f":red[{md(problems[name])}]")
+
+    def sent_as(name: str, key: str) -> None:
+        if region and name not in problems and (preview := phone_preview(str(state.get(key) or ""), region)):
+            st.caption(md(preview))
+
+    def looks_wrong(key: str, *, future: bool) -> None:
+        # A warning, not a block: an order entered late, or a follow-up already due, can be right.
+        day = state.get(key)
+        if isinstance(day, date) and (day > date.today() if future else day < date.today()):
+            when = "in the future" if future else "in the past"
+            st.caption(f":orange[:material/warning: {day:%d/%m/%Y} is {when}: is that right?]")
 
     with st.container(border=True):
         st.subheader("Customer", anchor=False)
@@ -83,16 +102,17 @@ def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Dr
             st.text_input("Customer name *", key=f"{ns}.customer_name", persist_state=_KEEP)
             error("customer_name")
         with middle:
-            st.text_input("Phone", key=f"{ns}.phone", persist_state=_KEEP, placeholder="+91 98450 12345")
+            st.text_input("Phone", key=f"{ns}.phone", persist_state=_KEEP, placeholder="98450 12345")
             error("phone")
+            sent_as("phone", f"{ns}.phone")
         with right:
             st.text_input("Email", key=f"{ns}.email", persist_state=_KEEP, placeholder="name@example.com")
             error("email")
         st.caption("Kapture finds the customer by phone or email, so give at least one of them.")
         st.text_input("Address", key=f"{ns}.address", persist_state=_KEEP)
-        city, region, country, pincode = st.columns(4)
+        city, state_column, country, pincode = st.columns(4)
         city.text_input("City", key=f"{ns}.city", persist_state=_KEEP)
-        region.text_input("State", key=f"{ns}.state", persist_state=_KEEP)
+        state_column.text_input("State", key=f"{ns}.state", persist_state=_KEEP)
         country.text_input("Country", key=f"{ns}.country", persist_state=_KEEP)
         pincode.text_input("Pincode", key=f"{ns}.pincode", persist_state=_KEEP)
         st.radio(
@@ -110,8 +130,9 @@ def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Dr
             "The customer's phone and email are the contact's",
             key=f"{ns}.contact_same_as_customer",
             persist_state=_KEEP,
+            help="Untick it to name a different contact person below (adding one unticks it).",
         )
-        _contact_rows(ns, error)
+        _contact_rows(ns, error, sent_as)
 
     with st.container(border=True):
         st.subheader("Order", anchor=False)
@@ -123,23 +144,33 @@ def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Dr
             "Payment mode", key=f"{ns}.payment_mode", persist_state=_KEEP, placeholder="UPI, cash, card…"
         )
         second.text_input("Invoice number", key=f"{ns}.invoice_no", persist_state=_KEEP)
-        third.date_input("Invoice date", key=f"{ns}.invoice_date", persist_state=_KEEP, format="DD/MM/YYYY")
+        with third:
+            st.date_input("Invoice date", key=f"{ns}.invoice_date", persist_state=_KEEP, format=_DAY_FIRST)
+            looks_wrong(f"{ns}.invoice_date", future=True)
         first, second, _ = st.columns(3)
-        first.text_input("ERP order id", key=f"{ns}.erp_order_id", persist_state=_KEEP)
+        first.text_input(
+            "Your order number",
+            key=f"{ns}.erp_order_id",
+            persist_state=_KEEP,
+            help="The order's number in your own system (ERP), if it has one. Kapture keeps it.",
+        )
         second.text_input("Delivery status", key=f"{ns}.delivery_status", persist_state=_KEEP)
         st.text_area("Order remarks", key=f"{ns}.order_remarks", persist_state=_KEEP, height=80)
         with st.expander("More order fields"):
             columns = st.columns(2)
-            for index, (key, label) in enumerate(MORE_ORDER_FIELDS.items()):
-                columns[index % 2].text_input(label, key=f"{ns}.more.{key}", persist_state=_KEEP)
+            for index, (key, (label, explained)) in enumerate(MORE_ORDER_FIELDS.items()):
+                field = columns[index % 2]
+                field.text_input(label, key=f"{ns}.more.{key}", persist_state=_KEEP, help=explained)
 
     with st.container(border=True):
         st.subheader("Enquiry", anchor=False)
         remarks, follow_up = st.columns([2, 1])
         remarks.text_input("Enquiry remarks", key=f"{ns}.enquiry_remarks", persist_state=_KEEP)
-        follow_up.date_input(
-            "Next follow-up date", key=f"{ns}.next_follow_up_date", persist_state=_KEEP, format="DD/MM/YYYY"
-        )
+        with follow_up:
+            st.date_input(
+                "Next follow-up date", key=f"{ns}.next_follow_up_date", persist_state=_KEEP, format=_DAY_FIRST
+            )
+            looks_wrong(f"{ns}.next_follow_up_date", future=False)
 
     with st.expander("Extra fields for your Kapture account"):
         st.caption("Fields your Kapture account has on top of the standard ones, as name and value.")
@@ -154,10 +185,10 @@ def render(ns: str, problems: dict[str, str], *, for_update: bool = False) -> Dr
     return read(ns)
 
 
-def _contact_rows(ns: str, error) -> None:  # type: ignore[no-untyped-def]
+def _contact_rows(ns: str, error, sent_as) -> None:  # type: ignore[no-untyped-def]
     state = st.session_state
     for number, row in enumerate(state[f"{ns}.contact_rows"]):
-        columns = st.columns([3, 3, 3, 3, 1], vertical_alignment="bottom")
+        columns = st.columns([3, 3, 3, 3, 2], vertical_alignment="top")
         for column, name, label in zip(
             columns, _CONTACT_FIELDS, ("First name", "Last name", "Phone", "Email"), strict=False
         ):
@@ -165,9 +196,18 @@ def _contact_rows(ns: str, error) -> None:  # type: ignore[no-untyped-def]
                 st.text_input(label, key=f"{ns}.contact.{row}.{name}", persist_state=_KEEP)
                 if name in ("phone", "email"):
                     error(f"contacts.{number}.{name}")
-        columns[4].button(
-            "Remove", key=f"{ns}.contact.{row}.remove", on_click=_remove_row, args=(ns, "contact", row)
-        )
+                if name == "phone":
+                    sent_as(f"contacts.{number}.phone", f"{ns}.contact.{row}.phone")
+        with columns[4]:
+            st.space("small")  # level with the inputs, under their labels
+            st.button(
+                "Remove",
+                key=f"{ns}.contact.{row}.remove",
+                icon=":material/close:",
+                on_click=_remove_row,
+                args=(ns, "contact", row),
+                width="stretch",
+            )
     st.button("Add a contact person", key=f"{ns}.contact.add", on_click=_add_row, args=(ns, "contact"))
 
 
@@ -204,6 +244,8 @@ def _rows(ns: str, kind: str, values: list[dict[str, str]]) -> list[str]:
 
 
 def _add_row(ns: str, kind: str) -> None:
+    if kind == "contact":  # a contact of their own: the customer's phone and email are not it too
+        st.session_state[f"{ns}.contact_same_as_customer"] = False
     blank = (
         {name: "" for name in _CONTACT_FIELDS}
         if kind == "contact"

@@ -9,8 +9,9 @@ import streamlit as st
 from services import drafts
 from services.drafts import Draft, problems, to_payload
 from services.payloads import pretty
-from services.submit import Context, Status, Submitted
-from ui import once, order_form, resources, result_card
+from services.settings import Profile, SettingsError
+from services.submit import Context, Submitted
+from ui import once, order_form, resources, result_card, widgets
 from ui.text import md
 from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 
@@ -20,31 +21,71 @@ EDITOR_NOTICE = "editor.notice"  # (markdown, the editor text it explains): show
 def run(ns: str, *, updating: bool) -> None:
     """The form, its submit button and the last answer, for the page namespace ``ns``."""
     state = st.session_state
+    widgets.destination(_profile())
+    region = _phone_region()
     attempted = state.get(f"{ns}.attempted", False)
     draft = order_form.read(ns)
-    shown = problems(draft, update=updating) if attempted else {}
-    draft = order_form.render(ns, shown, for_update=updating)
+    shown = problems(draft, update=updating, region=region) if attempted else {}
+    draft = order_form.render(ns, shown, for_update=updating, region=region)
 
-    label = "Update order" if updating else "Submit order"
-    send_col, editor_col = st.columns([1, 3], vertical_alignment="center")
-    clicked = send_col.button(label, type="primary", key=f"{ns}.submit", icon=":material/send:")
-    if editor_col.button(
-        "Open in payload editor", key=f"{ns}.to_editor", type="tertiary", icon=":material/data_object:"
-    ):
-        st.session_state["editor.text"] = pretty(to_payload(draft, update=updating).to_payload())
-        st.switch_page("views/payload_editor.py")
+    # Asked for by a click (the button's callback) or by a deliberate "send again"; sent in this
+    # run, after the button is drawn inactive with "Sending…", so the page says so at once.
+    asked = state.pop(f"{ns}.asked", False)
     resend = state.pop(f"{ns}.resend", False)
-    if (clicked or resend) and operator_named():
+    widgets.sender(ns)
+    sending = (asked or resend) and widgets.operator() != ""
+    label = "Update order" if updating else "Submit order"
+    st.button(
+        "Sending to Kapture…" if sending else label,
+        type="primary",
+        key=f"{ns}.submit",
+        icon=":material/hourglass_top:" if sending else ":material/send:",
+        disabled=sending,
+        on_click=_ask,
+        args=(ns,),
+    )
+    if (asked or resend) and operator_named(where="above"):
         state[f"{ns}.attempted"] = True
-        _submit(ns, draft, updating=updating, confirm=resend)
-        if state[f"{ns}.last"].status is Status.INVALID:
-            st.rerun()  # draw the form again, now with each problem under its field
+        with st.spinner("Sending to Kapture… the answer usually comes within a second."):
+            _submit(ns, draft, updating=updating, confirm=resend, region=region)
+        st.rerun()  # draw the answer, the form (with any problem under its field) and Submit again
 
+    if blocked := state.pop(f"{ns}.blocked", None):
+        nothing_sent(blocked)
     last: Submitted | None = state.get(f"{ns}.last")
     if last is not None:
         result_card.show(last, updating=updating, on_resend=lambda: _ask_resend(ns))
         if last.submission is not None and last.submission.outcome == "success" and not updating:
             _next_steps(ns, last)
+    _for_qa(ns, draft, updating=updating, region=region)
+
+
+def _ask(ns: str) -> None:
+    st.session_state[f"{ns}.asked"] = True
+
+
+def _for_qa(ns: str, draft: Draft, *, updating: bool, region: str | None) -> None:
+    # A technical way out, kept below the form and out of staff's way.
+    with st.expander("For QA: this order as JSON", icon=":material/data_object:"):
+        st.caption("Open exactly what Submit would send in the payload editor, to change or test it.")
+        if st.button("Open in payload editor", key=f"{ns}.to_editor"):
+            payload = to_payload(draft, update=updating, region=region)
+            st.session_state["editor.text"] = pretty(payload.to_payload())
+            st.switch_page("views/payload_editor.py")
+
+
+def _profile() -> Profile | None:
+    try:
+        return resources.active_profile()
+    except SettingsError:  # the sidebar says what is wrong
+        return None
+
+
+def _phone_region() -> str | None:
+    try:
+        return resources.settings().phone_region
+    except SettingsError:  # the sidebar says what is wrong; phones are then checked as typed
+        return None
 
 
 def open_order(order_id: str) -> None:
@@ -91,10 +132,10 @@ def _load_update(draft: Draft, *, known: bool) -> None:
     state["update.opened"] = draft.order_id
 
 
-def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:
+def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str | None) -> None:
     state = st.session_state
-    operator = str(state.get("operator") or "").strip()
-    payload = to_payload(draft, update=updating)
+    operator = widgets.operator()
+    payload = to_payload(draft, update=updating, region=region)
     token = once.token(ns, json.dumps(payload.to_payload(), sort_keys=True))
     try:
         state[f"{ns}.last"] = resources.submitter().submit(
@@ -106,8 +147,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool) -> None:
         )
     except SEND_BLOCKERS as exc:
         state.pop(f"{ns}.last", None)
-        nothing_sent(exc)
-        st.stop()
+        state[f"{ns}.blocked"] = exc  # said under Submit once the page is drawn again
 
 
 def _ask_resend(ns: str) -> None:

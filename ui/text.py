@@ -68,3 +68,11 @@ def option(text: object, *, limit: int | None = None) -> str:
     if limit is not None and len(shown) > limit:
         shown = shown[: max(limit - 1, 0)] + "…"
     return shown
+
+
+def quoted(message: object, *, limit: int | None = QUOTE_LIMIT) -> str:
+    """Someone's words in quotes, as a sentence: “Order Added successfully !” gets no second stop."""
+    words = option(message, limit=limit)
+    if not words:
+        return ""
+    return f"“{md(words)}”" + ("" if words[-1] in ".!?…" else ".")

@@ -29,15 +29,49 @@ def connection_badge(profile: Profile) -> None:
         st.warning(f"**Test Kapture** — {md(profile.name)}.", icon=":material/cloud:")
 
 
-def operator_named() -> bool:
+def operator() -> str:
+    """The name the person gave ("" until they give one)."""
+    return str(st.session_state.get("operator") or "").strip()
+
+
+def operator_named(*, where: str = "on the left (on a phone: ☰ at the top)") -> bool:
     """True when the person has said their name; otherwise ask for it, where the click was."""
-    if str(st.session_state.get("operator") or "").strip():
+    if operator():
         return True
-    st.error(
-        "Enter your name in **Your name** on the left first: it is recorded with every send.",
-        icon=":material/badge:",
-    )
+    asked = f"Enter your name in **Your name** {where} first: it goes with every send."
+    st.error(asked, icon=":material/badge:")
     return False
+
+
+def destination(profile: Profile | None) -> None:
+    """Which Kapture this page sends to, as a badge at its top (a phone hides the sidebar's badge)."""
+    if profile is None:
+        return  # the sidebar says what is wrong
+    if profile.is_sandbox:
+        st.badge("Sandbox: orders are not sent to Kapture", color="blue")
+    elif profile.is_production:
+        st.badge(f"⚠ Production Kapture: {md(profile.name)}. Orders are real.", color="red")
+    else:
+        st.badge(f"Test Kapture: {md(profile.name)}", color="orange")
+
+
+def sender(ns: str) -> None:
+    """Who sends, above the send button: the name given, or a box for it (no sidebar on a phone)."""
+    if operator():
+        st.caption(f"Sending as **{md(operator())}**")
+        return
+    st.text_input(
+        "Your name",
+        key=f"{ns}.operator_here",
+        placeholder="Who is entering orders?",
+        help="Recorded with every order you send, so the log shows who sent what.",
+        on_change=_adopt_name,
+        args=(ns,),
+    )
+
+
+def _adopt_name(ns: str) -> None:
+    st.session_state["operator"] = str(st.session_state.get(f"{ns}.operator_here") or "").strip()
 
 
 def changes_table(changes: list[Change]) -> None:

@@ -34,6 +34,7 @@ from tests.test_browser import (  # noqa: F401 - fixtures are found by name
     button,
     chromium,
     fill,
+    give_name,
     page,
     see,
     serve,
@@ -212,7 +213,7 @@ def corpus_pieces(site: str) -> list[str]:
 def open_view(page: Page, desk: HostileDesk, path: str, heading: str) -> None:
     page.goto(f"{desk.url}/{path}")
     expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=WAIT_MS)
-    fill(page, "Your name", "Meera")
+    give_name(page)
     settle(page)
 
 

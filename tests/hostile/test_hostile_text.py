@@ -34,7 +34,7 @@ from tests.test_log import add
 from tests.test_log_page import app_journal, open_entry, open_log  # noqa: F401 - fixtures by name
 from tests.test_order_pages import NEW, UPDATE, app_env, fill, filled_order, open_page, read, submit  # noqa: F401
 from tests.test_qa_pages import COMPARE, EDITOR, SUITES, click, journal_of_test, open_qa, type_text  # noqa: F401
-from ui.text import QUOTE_LIMIT, code, md, option
+from ui.text import QUOTE_LIMIT, code, md, option, quoted
 
 # Where the hostile links and images point. AppTest never fetches them; the browser test points
 # them at a catcher server on loopback and checks that it heard nothing.
@@ -281,7 +281,8 @@ def test_kapture_s_refusal_shows_as_written_on_the_order_card(hostile_kapture: H
 
     assert len(hostile_kapture.requests) == 1
     assert "Kapture did not take the order." in shown(at)
-    assert f"Kapture said: “{md(hostile_text(), limit=QUOTE_LIMIT)}”." in shown(at)
+    assert f"Kapture said: “{md(hostile_text(), limit=QUOTE_LIMIT)}”" in shown(at)
+    assert "…”." not in shown(at)  # cut short with an ellipsis: no full stop after it
     assert_shown_as_written(at)
 
 
@@ -466,3 +467,17 @@ def test_configured_text_shows_as_written(monkeypatch: pytest.MonkeyPatch) -> No
         at = open_page(page)
         assert_shown_as_written(at)
         assert code(hostile_name()) in shown(at) or md(hostile_name()) in shown(at)
+
+
+@pytest.mark.parametrize(
+    ("message", "sentence"),
+    [
+        ("Order Added successfully !", "“Order Added successfully \\!”"),
+        ("Invalid phone", "“Invalid phone”."),
+        ("Is the id right?", "“Is the id right\\?”"),
+        ("  ", ""),
+    ],
+)
+def test_kapture_s_words_are_quoted_as_one_sentence(message: str, sentence: str) -> None:
+    """Quoted once, escaped, with a full stop only where the words do not end a sentence already."""
+    assert quoted(message) == sentence

@@ -24,6 +24,7 @@ navigation = st.navigation(
             st.Page("views/payload_editor.py", title="Payload editor", icon=":material/data_object:"),
             st.Page("views/suites.py", title="Variant suites", icon=":material/checklist:"),
             st.Page("views/compare.py", title="Compare", icon=":material/difference:"),
+            st.Page("views/sandbox.py", title="Sandbox", icon=":material/science:"),
         ],
         "History": [st.Page("views/log.py", title="Submission log", icon=":material/history:")],
         "Settings": [st.Page("views/settings.py", title="Settings", icon=":material/settings:")],

@@ -206,21 +206,39 @@ class KaptureClient:
         return result
 
     def send_raw(
-        self, body: str | bytes, *, path: str = ADD_UPDATE_PATH, operation: str = "raw"
+        self,
+        body: str | bytes,
+        *,
+        path: str = ADD_UPDATE_PATH,
+        operation: str = "raw",
+        headers: Mapping[str, str] | None = None,
     ) -> KaptureResult:
-        """Send the body byte for byte, as QA typed it, and classify the answer."""
+        """Send the body byte for byte, as QA typed it, with any extra headers; classify the answer.
+
+        Extra headers may replace Content-Type; the login, the host and the framing are the
+        client's own (``ValueError`` names the header, never its value).
+        """
         data = utf8(body) if isinstance(body, str) else body
         text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
-        return self._post(path, data, operation=operation, request_text=text)
+        extra = extra_headers(headers or {})
+        return self._post(path, data, operation=operation, request_text=text, headers=extra)
 
-    def _post(self, path: str, data: bytes, *, operation: str, request_text: str) -> KaptureResult:
+    def _post(
+        self,
+        path: str,
+        data: bytes,
+        *,
+        operation: str,
+        request_text: str,
+        headers: Mapping[str, str] | None = None,
+    ) -> KaptureResult:
         started = time.perf_counter()
         deadline = _Deadline(sum(self.timeout), self._watchdog)
         context = _SENDING.set(deadline)
         deadline.start()
         try:
             return self._exchange(
-                path, data, deadline, started, operation=operation, request_text=request_text
+                path, data, deadline, started, operation=operation, request_text=request_text, headers=headers
             )
         finally:
             deadline.end()
@@ -235,6 +253,7 @@ class KaptureClient:
         *,
         operation: str,
         request_text: str,
+        headers: Mapping[str, str] | None = None,
     ) -> KaptureResult:
         def failed(outcome: Outcome, error: str, status: int | None = None) -> KaptureResult:
             # Whatever broke after the deadline broke because it cut the connection; only a failure
@@ -254,7 +273,7 @@ class KaptureClient:
             response = self._session.post(
                 self.base_url + path,
                 data=data,
-                headers={"Content-Type": "application/json"},
+                headers={"Content-Type": "application/json", **(headers or {})},
                 auth=self._auth,
                 timeout=self.timeout,
                 allow_redirects=False,  # a redirected POST turns into a GET, or repeats the order
@@ -295,6 +314,25 @@ class KaptureClient:
             # Pull answers list orders; only the add-update path answers with the order it made.
             order_expected=path == ADD_UPDATE_PATH,
         )
+
+
+# Set by the client itself: the login (Basic auth), where the request goes, and how it is framed.
+_OWN_HEADERS = frozenset({"authorization", "host", "content-length", "transfer-encoding", "connection"})
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def extra_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Extra request headers, checked; a Content-Type given replaces the JSON one whatever its case."""
+    extra: dict[str, str] = {}
+    for name, value in headers.items():
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError("a request header's name must be letters, digits and dashes")
+        if name.lower() in _OWN_HEADERS:
+            raise ValueError(f"the {name} header is set by Order Desk itself")
+        if not (value.isascii() and value.isprintable()):
+            raise ValueError(f"the {name} header's value must be plain text on one line")
+        extra["Content-Type" if name.lower() == "content-type" else name] = value
+    return extra
 
 
 def pull_body(cm_id: int, **filters: object) -> str:

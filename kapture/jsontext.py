@@ -6,6 +6,7 @@ byte order mark is dropped before anything else, so columns match what the edito
 
 from __future__ import annotations
 
+import difflib
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -189,3 +190,131 @@ def _scan(text: str) -> tuple[str, list[tuple[int, int]]]:
             continue
         i += 1
     return "".join(masked), spans
+
+
+# --- where a field is written, and two texts side by side ------------------------------------------
+
+
+def lines_of(text: str, paths: list[str]) -> dict[str, int]:
+    """The line each path is written on (its key; a list item's value), for paths as lint names them.
+
+    A path the text does not hold (a key that is missing) gets the line of its nearest parent that
+    it does hold; the root and text that is not JSON get no line.
+    """
+    positions = _positions(text)
+    found: dict[str, int] = {}
+    for path in paths:
+        for candidate in _ancestry(path):
+            if candidate in positions:
+                found[path] = positions[candidate]
+                break
+    return found
+
+
+def line_of(text: str, path: str) -> int | None:
+    """The line a path is written on, as ``lines_of`` finds it; None when it has none."""
+    return lines_of(text, [path]).get(path)
+
+
+def _ancestry(path: str) -> list[str]:
+    # "contact_info[0].gender" → itself, "contact_info[0]", "contact_info"; never the root.
+    chain = []
+    while path:
+        chain.append(path)
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return chain
+
+
+def _positions(text: str) -> dict[str, int]:
+    """Every path in valid JSON text and the line it starts on; {} for text that is not JSON."""
+    skipped = len(text) - len(text.lstrip(_BOM))
+    body = text[skipped:]
+    lines: dict[str, int] = {}
+    decoder = json.JSONDecoder()
+
+    def line(pos: int) -> int:
+        return body.count("\n", 0, pos) + 1
+
+    def blank(pos: int) -> int:
+        while pos < len(body) and body[pos] in " \t\r\n":
+            pos += 1
+        return pos
+
+    def value(pos: int, path: str) -> int:
+        pos = blank(pos)
+        opening = body[pos : pos + 1]
+        if opening == "{":
+            pos = blank(pos + 1)
+            if body[pos : pos + 1] == "}":
+                return pos + 1
+            while True:
+                key_at = pos
+                key, pos = json.decoder.scanstring(body, pos + 1)
+                child = f"{path}.{key}" if path else key
+                lines[child] = line(key_at)
+                pos = blank(pos) + 1  # the colon
+                pos = blank(value(pos, child))
+                if body[pos] == "}":
+                    return pos + 1
+                pos = blank(pos + 1)  # the comma
+        if opening == "[":
+            pos = blank(pos + 1)
+            index = 0
+            if body[pos : pos + 1] == "]":
+                return pos + 1
+            while True:
+                child = f"{path}[{index}]"
+                lines[child] = line(blank(pos))
+                pos = blank(value(pos, child))
+                if body[pos] == "]":
+                    return pos + 1
+                pos, index = pos + 1, index + 1
+        _, end = decoder.raw_decode(body, pos)
+        return end
+
+    try:
+        value(0, "")
+    except (ValueError, IndexError, RecursionError):  # not JSON: nothing can be pointed at
+        return {}
+    return lines
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One row of two texts side by side: each side's line number and text (None: no line there)."""
+
+    left_line: int | None
+    left: str
+    right_line: int | None
+    right: str
+    kind: str  # "same", "changed", "removed" (left only) or "added" (right only)
+
+
+def side_by_side(left: str, right: str) -> list[DiffRow]:
+    """Two texts line by line, matched as a diff matches them, with each side's line numbers."""
+    before, after = left.splitlines(), right.splitlines()
+    rows: list[DiffRow] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            rows += [
+                DiffRow(i + 1, before[i], j + 1, after[j], "same")
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
+            continue
+        pairs = max(i2 - i1, j2 - j1)
+        for k in range(pairs):
+            i, j = i1 + k, j1 + k
+            has_left, has_right = i < i2, j < j2
+            kind = "changed" if has_left and has_right else "removed" if has_left else "added"
+            rows.append(
+                DiffRow(
+                    i + 1 if has_left else None,
+                    before[i] if has_left else "",
+                    j + 1 if has_right else None,
+                    after[j] if has_right else "",
+                    kind,
+                )
+            )
+    return rows

@@ -60,30 +60,47 @@ CHOICES — where the vendor's pages are silent, the sandbox chose:
 from __future__ import annotations
 
 from sandbox.contract import ADD_UPDATE_PATH, PULL_PATH, basic_token
+from sandbox.control import ControlError, SandboxControl, SandboxStatus, is_loopback
 from sandbox.faults import Fault, Faults, Strictness, tenant_zone
 from sandbox.server import (
+    DEFAULT_PORT,
+    DEFAULT_STATE_FILE,
     DEMO_PASSWORD,
     DEMO_USERNAME,
+    PORT_VARIABLE,
+    STATE_VARIABLE,
     ReceivedRequest,
     Sandbox,
     SandboxState,
     StoredOrder,
+    options_from,
     start_sandbox,
 )
+from sandbox.store import StateFileBusy
 
 __all__ = [
     "ADD_UPDATE_PATH",
+    "DEFAULT_PORT",
+    "DEFAULT_STATE_FILE",
     "DEMO_PASSWORD",
     "DEMO_USERNAME",
+    "PORT_VARIABLE",
     "PULL_PATH",
+    "STATE_VARIABLE",
+    "ControlError",
     "Fault",
     "Faults",
     "ReceivedRequest",
     "Sandbox",
+    "SandboxControl",
     "SandboxState",
+    "SandboxStatus",
+    "StateFileBusy",
     "StoredOrder",
     "Strictness",
     "basic_token",
+    "is_loopback",
+    "options_from",
     "start_sandbox",
     "tenant_zone",
 ]

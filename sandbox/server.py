@@ -7,13 +7,19 @@ are in ``sandbox/contract.py``. Nothing here comes from ``kapture/``.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import signal
 import socket
+import sys
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from sandbox.contract import (
@@ -27,10 +33,18 @@ from sandbox.contract import (
     strict_problem,
 )
 from sandbox.faults import Fault, Faults, Strictness, strictness, tenant_zone
+from sandbox.store import StateFileBusy, Store
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "sandbox"
 FIRST_IDS = {"order_id": 23518266, "customer_id": 191696571, "enquiry_id": 24284202, "contact_id": 210010452}
+# Where `python -m sandbox` and the app's own sandbox listen, and keep their orders, unless told
+# otherwise (--port / --state-file, or these variables): one address QA can write down.
+DEFAULT_PORT = 8765
+DEFAULT_STATE_FILE = "data/sandbox.db"
+PORT_VARIABLE = "KAPTURE_SANDBOX_PORT"
+STATE_VARIABLE = "KAPTURE_SANDBOX_STATE"
+IN_MEMORY = "memory"  # KAPTURE_SANDBOX_STATE=memory: keep nothing across restarts
 _MAX_BODY = 10 * 1024 * 1024
 _HTML_500 = (
     "<html><head><title>500 Internal Server Error</title></head><body>"
@@ -65,12 +79,13 @@ class StoredOrder:
     created_at: str
     updated_at: str
     payload: dict[str, Any] = field(repr=False)
+    sent_by: str = ""  # the sender's User-Agent (curl/8.5.0, python-requests/…): control pages only
 
 
 class SandboxState:
     """Everything the sandbox remembers; safe to share between request threads."""
 
-    def __init__(self, username: str, password: str) -> None:
+    def __init__(self, username: str, password: str, store: Store | None = None) -> None:
         self.username = username
         self.password = password
         self.expected_auth = "Basic " + basic_token(username, password)
@@ -84,6 +99,20 @@ class SandboxState:
         self._orders: dict[int, StoredOrder] = {}
         self._customers: dict[str, int] = {}
         self._next = dict(FIRST_IDS)
+        self.store = store
+        if store is not None:
+            orders, self._customers, counters = store.load()
+            known = {f.name for f in fields(StoredOrder)}
+            for record in orders:
+                order = StoredOrder(**{k: v for k, v in record.items() if k in known})
+                self._orders[order.order_id] = order
+            self._next.update({kind: value for kind, value in counters.items() if kind in FIRST_IDS})
+
+    @property
+    def next_order_id(self) -> int:
+        """The order id the next new order gets."""
+        with self._lock:
+            return self._next["order_id"]
 
     def orders(self) -> list[StoredOrder]:
         """The stored orders, oldest first."""
@@ -107,6 +136,8 @@ class SandboxState:
             self._customers.clear()
             self.requests.clear()
             self.faults = Faults()
+            if self.store is not None:
+                self.store.forget_orders()
 
     def take_fault(self) -> tuple[Fault, Faults]:
         """The fault for this request and a snapshot of the knobs, counting a limited fault down."""
@@ -120,7 +151,7 @@ class SandboxState:
                     faults.times -= 1
             return mode, replace(faults)
 
-    def add_order(self, payload: dict[str, Any]) -> StoredOrder:
+    def add_order(self, payload: dict[str, Any], sent_by: str = "") -> StoredOrder:
         """Store a new order, matching the customer by phone or email."""
         customer = payload["customer_info"]
         contacts = payload.get("contact_info") or [{}]  # checked by _add_update: a list of objects
@@ -146,7 +177,10 @@ class SandboxState:
                 created_at=now.isoformat(timespec="seconds"),
                 updated_at=now.isoformat(timespec="seconds"),
                 payload=payload,
+                sent_by=sent_by,
             )
+            if self.store is not None:  # written before it is answered: an id given is an id kept
+                self.store.save(asdict(order), dict.fromkeys(keys, customer_id), self._next)
             self._orders[order.order_id] = order
             return order
 
@@ -163,6 +197,8 @@ class SandboxState:
             order.erp_order_id = str(payload.get("order_info", {}).get("erp_order_id", order.erp_order_id))
             order.updated_at = datetime.now(self.zone).isoformat(timespec="seconds")
             order.payload = payload
+            if self.store is not None:
+                self.store.save(asdict(order))
             return order
 
     def _take(self, kind: str) -> int:
@@ -174,10 +210,15 @@ class SandboxState:
 class Sandbox:
     """A running sandbox: its URL, its state, and a way to stop it."""
 
-    def __init__(self, server: ThreadingHTTPServer, thread: threading.Thread | None) -> None:
+    def __init__(
+        self, server: ThreadingHTTPServer, thread: threading.Thread | None, *, wanted_port: int = 0
+    ) -> None:
         self._server = server
         self._thread = thread
         self.url = _url(server)
+        self.port: int = server.server_address[1]
+        # The port asked for, when it was taken and another was used instead (0: none asked for).
+        self.wanted_port = wanted_port if wanted_port != self.port else 0
         self.state: SandboxState = server.state  # type: ignore[attr-defined]
 
     def __enter__(self) -> Sandbox:
@@ -199,6 +240,11 @@ class Sandbox:
         self.state.strictness = strictness(level)
 
     @property
+    def state_file(self) -> Path | None:
+        """Where its orders and ids are kept across restarts; None when they are not."""
+        return self.state.store.path if self.state.store is not None else None
+
+    @property
     def username(self) -> str:
         """The user name this sandbox accepts (the demo login unless started with another)."""
         return self.state.username
@@ -215,28 +261,63 @@ class Sandbox:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self.state.store is not None:
+            self.state.store.close()
 
 
 def start_sandbox(
-    *, host: str = "127.0.0.1", port: int = 0, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    username: str = DEMO_USERNAME,
+    password: str = DEMO_PASSWORD,
+    state_file: str | Path | None = None,
+    any_port_if_taken: bool = False,
 ) -> Sandbox:
-    """Start a sandbox in a background thread (port 0: a free one) and return it."""
-    server = _make_server(host, port, username, password)
+    """Start a sandbox in a background thread (port 0: a free one) and return it.
+
+    ``state_file`` keeps its orders and ids across restarts (StateFileBusy when another sandbox
+    uses it); ``any_port_if_taken`` uses a free port when ``port`` is taken (``Sandbox.wanted_port``
+    then says which one was asked for).
+    """
+    store = Store(state_file) if state_file else None
+    try:
+        try:
+            server = _make_server(host, port, username, password, store=store)
+        except OSError as exc:
+            if not (any_port_if_taken and port and exc.errno == errno.EADDRINUSE):
+                raise
+            server = _make_server(host, 0, username, password, store=store)
+    except BaseException:
+        if store is not None:
+            store.close()
+        raise
     # A short poll keeps stop() quick: shutdown() waits for the loop to notice.
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="kapture-sandbox", daemon=True
     )
     thread.start()
-    return Sandbox(server, thread)
+    return Sandbox(server, thread, wanted_port=port)
+
+
+def options_from(environ: Mapping[str, str]) -> tuple[int, str | None]:
+    """The port and state file a sandbox uses by default: KAPTURE_SANDBOX_PORT / _STATE, or 8765
+    and data/sandbox.db (``memory``: no state file). A value that is not a port is a ValueError."""
+    port_text = environ.get(PORT_VARIABLE, "").strip() or str(DEFAULT_PORT)
+    if not (port_text.isascii() and port_text.isdigit()) or int(port_text) > 65535:
+        raise ValueError(f"{PORT_VARIABLE} must be a port number from 0 to 65535 (0: any free port).")
+    state = environ.get(STATE_VARIABLE, "").strip() or DEFAULT_STATE_FILE
+    return int(port_text), None if state.lower() == IN_MEMORY else state
 
 
 def _make_server(
-    host: str, port: int, username: str, password: str, verbose: bool = False
+    host: str, port: int, username: str, password: str, verbose: bool = False, store: Store | None = None
 ) -> ThreadingHTTPServer:
     server_class = _IPv6Server if ":" in host else _Server
+    state = SandboxState(username, password, store)  # loaded before the port opens: no half state
     server = server_class((host, port), _Handler)
     server.daemon_threads = True
-    server.state = SandboxState(username, password)  # type: ignore[attr-defined]
+    server.state = state  # type: ignore[attr-defined]
     server.verbose = verbose  # type: ignore[attr-defined]
     return server
 
@@ -273,11 +354,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == "/_sandbox/state":
-            faults = asdict(self.state.current_faults())
-            self._send_json(200, {"orders": len(self.state.orders()), "requests": len(self.state.requests),
-                                  "faults": faults, "strictness": self.state.strictness})  # fmt: skip
+            self._send_json(200, _described(self.state, self.server.server_address[1]))
         elif self.path == "/_sandbox/orders":
-            self._send_json(200, [_public(order) for order in self.state.orders()])
+            self._send_json(200, [_public(order, sent_by=True) for order in self.state.orders()])
         else:
             self._send_html(404, "<html><body><h1>404 Not Found</h1></body></html>")
 
@@ -359,7 +438,8 @@ class _Handler(BaseHTTPRequestHandler):
             return 400, _failed("Request body must be a JSON object")
         if self.path == PULL_PATH:
             return _pull(self.state, payload)
-        return _add_update(self.state, payload, strict=self.state.strictness is Strictness.STRICT)
+        strict = self.state.strictness is Strictness.STRICT
+        return _add_update(self.state, payload, strict=strict, sent_by=self.headers.get("User-Agent", ""))
 
     def _control(self, body: bytes) -> None:
         if self.path == "/_sandbox/reset":
@@ -404,7 +484,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client gave up (its timeout): nothing to tell
 
 
-def _add_update(state: SandboxState, payload: dict[str, Any], *, strict: bool) -> tuple[int, dict[str, Any]]:
+def _add_update(
+    state: SandboxState, payload: dict[str, Any], *, strict: bool, sent_by: str = ""
+) -> tuple[int, dict[str, Any]]:
     customer = payload.get("customer_info")
     if not isinstance(customer, dict):
         return 400, _failed("customer_info is mandatory")
@@ -429,7 +511,7 @@ def _add_update(state: SandboxState, payload: dict[str, Any], *, strict: bool) -
         if order is None:
             return 200, _failed(f"No order found with order_id {order_info.get('order_id')}")
         return 200, _success("Order Updated successfully !", order, "UPDATE_ORDER")
-    return 200, _success("Order Added successfully !", state.add_order(payload), "ADD_ORDER")
+    return 200, _success("Order Added successfully !", state.add_order(payload, sent_by), "ADD_ORDER")
 
 
 def _pull(state: SandboxState, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -497,10 +579,26 @@ def _failed(message: str) -> dict[str, Any]:
     return {"message": message, "status": "failed"}
 
 
-def _public(order: StoredOrder) -> dict[str, Any]:
+def _public(order: StoredOrder, *, sent_by: bool = False) -> dict[str, Any]:
     data = asdict(order)
     del data["payload"]
+    if not sent_by:  # the pull answer keeps Kapture's shape; who sent it is for the control page
+        del data["sent_by"]
     return data
+
+
+def _described(state: SandboxState, port: int) -> dict[str, Any]:
+    offset = state.zone.utcoffset(None) or timedelta()
+    return {
+        "orders": len(state.orders()),
+        "requests": len(state.requests),
+        "faults": asdict(state.current_faults()),
+        "strictness": state.strictness,
+        "port": port,
+        "state_file": str(state.store.path) if state.store is not None else None,
+        "next_order_id": state.next_order_id,
+        "utc_offset_minutes": int(offset.total_seconds() // 60),
+    }
 
 
 def _phone_key(value: object) -> str:
@@ -529,13 +627,23 @@ def _int_or(value: object) -> int | None:
         return None
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> None:
     """Run the sandbox in the foreground until Ctrl+C."""
+    try:
+        port, state_file = options_from(os.environ if environ is None else environ)
+    except ValueError as exc:
+        sys.exit(f"sandbox: {exc}")
     parser = argparse.ArgumentParser(
         prog="python -m sandbox", description="A Kapture-compatible order API on loopback."
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=port, help=f"default {port} ({PORT_VARIABLE})")
+    parser.add_argument(
+        "--state-file",
+        default=state_file,
+        help=f"keeps orders and ids across restarts; default {state_file or 'none'} ({STATE_VARIABLE})",
+    )
+    parser.add_argument("--no-state", action="store_true", help="keep nothing across restarts")
     parser.add_argument("--username", default=DEMO_USERNAME)
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--fault", choices=[f.value for f in Fault], default=Fault.NONE.value)
@@ -544,16 +652,36 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--strict", action="store_true", help="refuse what strict tenants refuse (CHOICES)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
-    server = _make_server(args.host, args.port, args.username, args.password, verbose=not args.quiet)
+    store_path = None if args.no_state or not args.state_file else args.state_file
+    try:
+        store = Store(store_path) if store_path else None
+    except StateFileBusy as exc:
+        sys.exit(f"sandbox: {exc}")
+    try:
+        server = _make_server(args.host, args.port, args.username, args.password, not args.quiet, store)
+    except OSError as exc:
+        if store is not None:
+            store.close()
+        if exc.errno == errno.EADDRINUSE:
+            sys.exit(f"sandbox: port {args.port} is in use (another sandbox?): choose another with --port.")
+        raise
     server.state.set_faults(Faults(mode=Fault(args.fault), latency_ms=args.latency_ms))  # type: ignore[attr-defined]
     server.state.zone = tenant_zone(timedelta(minutes=args.utc_offset_minutes))  # type: ignore[attr-defined]
     if args.strict:
         server.state.strictness = Strictness.STRICT  # type: ignore[attr-defined]
     mode = " strict" if args.strict else ""
-    print(f"Kapture{mode} sandbox on {_url(server)} (user {args.username!r}); Ctrl+C stops it.", flush=True)
+    kept = f"orders kept in {store_path}" if store_path else "orders kept in memory only"
+    print(
+        f"Kapture{mode} sandbox on {_url(server)} (user {args.username!r}; {kept}); Ctrl+C stops it.",
+        flush=True,
+    )
+    # `kill` (SIGTERM) ends it as Ctrl+C does: the state file is closed, not cut off.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        if store is not None:
+            store.close()

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kapture import KaptureClient, KaptureResult, OrderPayload, PayloadInvalid, Problem, encode, outcomes
-from kapture.client import utf8
+from kapture.client import extra_headers, utf8
 from kapture.exceptions import PayloadTooDeep
 from kapture.validation import validate_order
 from services.journal import Journal, reason, unwritable
@@ -127,8 +127,12 @@ class Submitter:
         context: Context = Context(source="editor"),
         token: str | None = None,
         confirm_duplicate: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> Submitted:
-        """Send text byte for byte, valid JSON or not (QA's raw send)."""
+        """Send text byte for byte, valid JSON or not, with any extra headers (QA's raw send).
+
+        The headers go to Kapture but not into the journal: QA may put a key of their own in one.
+        """
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):  # not JSON, or nested too deep to read: sent as text
@@ -137,7 +141,11 @@ class Submitter:
             utf8(text)
         except PayloadInvalid as exc:
             return self._refuse(text, data, exc.problems, "raw", context)
-        return self._send(text, data, "raw", context, token, confirm_duplicate)
+        try:
+            headers = extra_headers(headers or {})
+        except ValueError as exc:  # checked before the row is written: a refusal, not an unknown
+            return self._refuse(text, data, [Problem("headers", str(exc))], "raw", context)
+        return self._send(text, data, "raw", context, token, confirm_duplicate, headers)
 
     def _send(
         self,
@@ -147,6 +155,7 @@ class Submitter:
         context: Context,
         token: str | None,
         confirm_duplicate: bool,
+        headers: Mapping[str, str] | None = None,
     ) -> Submitted:
         token = _stored_token(token)
         row = self._row(body, data, operation, context, payload_hash(body, data))
@@ -157,7 +166,7 @@ class Submitter:
         if isinstance(begun, Submitted):
             return begun
         try:
-            result = self._client.send_raw(body, operation=operation)
+            result = self._client.send_raw(body, operation=operation, headers=headers)
             done = _finish_from(result)
         except Exception as exc:  # journaled as unknown, then shown in plain words
             result = None

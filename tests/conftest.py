@@ -43,6 +43,17 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+@pytest.fixture(autouse=True)
+def _built_in_sandbox_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's built-in sandbox, when a test starts one, takes any free port and keeps nothing.
+
+    Its defaults (port 8765, orders kept in data/sandbox.db) are for people; tests that check
+    them set these variables themselves.
+    """
+    monkeypatch.setenv("KAPTURE_SANDBOX_PORT", "0")
+    monkeypatch.setenv("KAPTURE_SANDBOX_STATE", "memory")
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     with start_sandbox() as running:

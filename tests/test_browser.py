@@ -281,6 +281,25 @@ def test_while_an_order_is_on_its_way_the_page_says_so(page: Page, desk: Desk) -
     assert len(desk.sandbox.state.requests) == 1
 
 
+def test_a_contact_row_s_remove_button_shows_whole(page: Page, desk: Desk) -> None:
+    """At 1400 px the contact row's "Remove" was cut off; adding a contact also unticks "same"."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_new_order(page, desk)
+    same = page.get_by_role("checkbox", name="The customer's phone and email are the contact's")
+    expect(same).to_be_checked()
+    button(page, "Add a contact person").click()
+    remove = button(page, "Remove")
+    expect(remove).to_be_visible(timeout=WAIT_MS)
+    expect(same).not_to_be_checked()
+    remove.scroll_into_view_if_needed()
+    shot(page, "new_order_contact_row.png")
+    whole = "b => b.scrollWidth <= b.clientWidth && b.getBoundingClientRect().right <= innerWidth"
+    fits = remove.evaluate(whole)
+    assert fits, "the Remove button's label is cut off"
+    label = remove.get_by_text("Remove")
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), "the word Remove does not fit its button"
+
+
 def test_on_a_phone_the_name_and_the_kapture_are_on_the_page(page: Page, desk: Desk) -> None:
     """390 px wide, the sidebar folded away: the page asks for the name and shows which Kapture."""
     page.set_viewport_size({"width": 390, "height": 844})
@@ -365,7 +384,8 @@ def test_a_deep_link_to_a_fresh_server_shows_the_whole_app(page: Page, tmp_path:
     with desk_at(tmp_path) as fresh:
         page.goto(f"{fresh.url}/new_order")  # the first page this server ever serves
         expect(page.get_by_role("heading", name="New order")).to_be_visible(timeout=WAIT_MS)
-        expect(textbox(page, "Your name")).to_be_visible(timeout=WAIT_MS)
+        sidebar = page.get_by_test_id("stSidebar")  # the frame's: the page's own name box is not the proof
+        expect(sidebar.get_by_role("textbox", name="Your name")).to_be_visible(timeout=WAIT_MS)
         expect(page.get_by_role("link", name="Update order")).to_be_visible()
 
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import urllib.request
+from collections.abc import Iterator
 
 import pytest
 
+from kapture import basic_token
+from kapture.client import ADD_UPDATE_PATH
 from kapture.models import vendor_example
 from kapture.variants import generate_negatives
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME
 from tests.test_browser import (  # noqa: F401 - fixtures are found by name
     WAIT_MS,
     Desk,
@@ -32,7 +37,7 @@ from tests.test_browser import (  # noqa: F401 - fixtures are found by name
 )
 
 with contextlib.suppress(ImportError):  # the `chromium` fixture reports it: skip locally, fail in CI
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +114,124 @@ def test_two_payloads_compared_side_by_side(page: Page, desk: Desk) -> None:
     type_into(page, "JSON or text", json.dumps(after, indent=2), nth=1)
 
     expect(page.get_by_role("heading", name="3 difference(s)")).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(2)  # by path, and side by side (a tab)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     shot(page, "compare.png")
     assert textbox(page, "JSON or text").count() == 2
+
+
+# --- issue 11: line numbers, naming a variant, the sandbox page (screenshots at 1400×1000) ----------
+
+
+@pytest.fixture
+def wide(chromium: Browser) -> Iterator[Page]:
+    """A desktop window as QA have it: 1400×1000."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def line_tops(page: Page) -> tuple[list[float], float, float]:
+    """The gutter's line tops, and where the text box's first line starts and how tall a line is."""
+    return page.evaluate(
+        """() => {
+            const gutter = document.querySelector('.st-key-editor-frame .editor-gutter');
+            const box = document.querySelector('.st-key-editor-frame textarea');
+            const g = getComputedStyle(gutter), t = getComputedStyle(box);
+            const top = (e, s) => e.getBoundingClientRect().top + parseFloat(s.paddingTop)
+                + parseFloat(s.borderTopWidth);
+            const gTop = top(gutter, g), tTop = top(box, t);
+            const lines = gutter.querySelectorAll('br').length + 1;
+            return [Array.from({length: lines}, (_, i) => gTop + i * parseFloat(g.lineHeight)),
+                    tTop, parseFloat(t.lineHeight)];
+        }"""
+    )
+
+
+def test_the_editor_numbers_its_lines_beside_the_text(wide: Page, desk: Desk) -> None:
+    open_view(wide, desk, "payload_editor", "Payload editor")
+    type_into(wide, "Payload (JSON)", MISSING_COMMA)
+
+    gutter = wide.locator(".st-key-editor-frame .editor-gutter")
+    expect(gutter).to_have_text("".join(str(n) for n in range(1, MISSING_COMMA.count("\n") + 2)))
+    assert gutter.inner_text().split("\n") == [str(n) for n in range(1, MISSING_COMMA.count("\n") + 2)]
+    tops, text_top, line_height = line_tops(wide)
+    # Line n of the gutter sits level with line n of the text, to the pixel, down to the last line.
+    assert line_height == 21
+    for n, top in enumerate(tops):
+        assert abs(top - (text_top + n * line_height)) < 1.5, (n + 1, top, text_top)
+    box = textbox(wide, "Payload (JSON)")
+    assert box.evaluate("b => getComputedStyle(b).whiteSpace") == "pre"  # a long line never wraps
+    assert box.evaluate("b => b.scrollHeight <= b.clientHeight + 1")  # it grows: no scroll inside
+    see(wide, "Line 3, column 36: a comma is missing")
+    gutter.scroll_into_view_if_needed()
+    wide.mouse.wheel(0, -200)
+    shot(wide, "editor_line_numbers.png")
+
+
+def test_naming_a_new_variant_keeps_its_patch_box_open(wide: Page, desk: Desk) -> None:
+    open_view(wide, desk, "suites", "Variant suites")
+    button(wide, "Add a variant").click()
+    settle(wide)
+    patch = wide.get_by_role("textbox", name="Patch (JSON)")
+    expect(patch).to_be_visible()
+
+    fill(wide, "Variant", "phone as a number")
+    settle(wide)
+
+    expect(wide.get_by_text("phone as a number — expect any outcome")).to_be_visible()
+    expect(patch).to_be_visible()  # the panel stayed open
+    patch.fill('{"customer_info": {"phone": 9845012345}}')
+    patch.press("Control+Enter")
+    settle(wide)
+    expect(patch).to_be_visible()
+    expect(patch).to_have_value('{"customer_info": {"phone": 9845012345}}')
+    button(wide, "Generate negatives").click()
+    settle(wide)
+    see(wide, "customer_info.customer_name removed — expect failure (strong)")
+    see(wide, "customer_info.individual as text — expect success (weak)")
+    wide.get_by_role("heading", name="Variants").scroll_into_view_if_needed()
+    shot(wide, "suite_variants.png")
+
+
+def test_the_sandbox_page_sets_faults_and_lists_orders_sent_with_curl(wide: Page, desk: Desk) -> None:
+    body = json.dumps({"customer_info": {"customer_name": "Curl Traders", "phone": "9845012345"}}).encode()
+    request = urllib.request.Request(
+        desk.sandbox.url + ADD_UPDATE_PATH,
+        data=body,
+        headers={"Content-Type": "application/json", "User-Agent": "curl/8.5.0",
+                 "Authorization": "Basic " + basic_token(DEMO_USERNAME, DEMO_PASSWORD)},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        order_id = json.loads(answer.read())["Order"]["order_id"]
+    open_view(wide, desk, "sandbox", "Sandbox")
+    see(wide, "Orders it keeps (1)")
+    grid = wide.get_by_test_id("stDataFrame")
+    expect(grid).to_contain_text("Curl Traders")  # canvas grids keep an accessible copy of the cells
+    expect(grid).to_contain_text(str(order_id))
+
+    wide.get_by_role("radio", name="Strict: also refuses booleans sent as text and over-long text").check(
+        force=True
+    )
+    button(wide, "Apply").click()
+    settle(wide)
+    see(wide, "Applied: the next request is answered this way.")
+    assert desk.sandbox.state.strictness == "strict"
+    desk.sandbox.set_strictness("lenient")
+    wide.get_by_role("heading", name="Sandbox").scroll_into_view_if_needed()
+    shot(wide, "sandbox_page.png")
+
+
+def test_two_payloads_side_by_side_line_by_line(wide: Page, desk: Desk) -> None:
+    before = {"customer_info": {"customer_name": "Asha", "phone": "98450"}}
+    after = {"customer_info": {"customer_name": "Asha Traders", "phone": "98450"}}
+    open_view(wide, desk, "compare", "Compare")
+    type_into(wide, "JSON or text", json.dumps(before), nth=0)
+    type_into(wide, "JSON or text", json.dumps(after), nth=1)
+    wide.get_by_role("tab", name="Side by side (text)").click()
+    settle(wide)
+    grid = wide.get_by_test_id("stDataFrame").last
+    expect(grid).to_contain_text('"customer_name": "Asha Traders"')
+    wide.get_by_role("heading", name="1 difference(s)").evaluate("e => e.scrollIntoView({block: 'start'})")
+    shot(wide, "compare_side_by_side.png")

@@ -338,3 +338,22 @@ def test_24_sessions_sending_at_once_each_get_their_answer_and_keep_their_connec
     assert len({result.order_id for result in results if result}) == senders  # one connection each
     discarded = [r.getMessage() for r in caplog.records if "Connection pool is full" in r.getMessage()]
     assert discarded == []
+
+
+def test_extra_headers_go_with_a_raw_send_and_the_client_s_own_cannot_be_replaced(
+    client: KaptureClient, sandbox: Sandbox
+) -> None:
+    result = client.send_raw('{"x": 1}', headers={"X-Request-Id": "qa-42", "CONTENT-TYPE": "text/plain"})
+    (request,) = sandbox.state.requests
+    assert result.http_status is not None
+    assert request.headers.get("X-Request-Id") == "qa-42"
+    assert request.headers.get("Content-Type") == "text/plain"
+    assert request.headers.get("Authorization", "").startswith("Basic ")
+    for name in ("Authorization", "host", "Content-Length", "Transfer-Encoding", "connection"):
+        with pytest.raises(ValueError, match=f"the {name} header is set by Order Desk itself"):
+            client.send_raw("{}", headers={name: "Basic c2VjcmV0"})
+    for bad in ({"X Id": "1"}, {"X-Id": "a\r\nInjected: yes"}, {"X-Id": "café"}):
+        with pytest.raises(ValueError) as refused:
+            client.send_raw("{}", headers=bad)
+        assert "Injected" not in str(refused.value) and "café" not in str(refused.value)
+    assert len(sandbox.state.requests) == 1

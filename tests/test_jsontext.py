@@ -160,3 +160,47 @@ def test_text_json_cannot_hold_is_a_problem_not_a_crash(text: str, words: str) -
     value, problem = parse(text)
     assert value is None
     assert words in problem.message
+
+
+# --- where a field is written, and two texts side by side ------------------------------------------
+
+
+def test_a_lint_path_is_found_on_the_line_its_key_is_written() -> None:
+    from kapture.jsontext import line_of, lines_of
+
+    text = "\n".join(
+        ['{', '  "customer_info": {"customer_name": "A",', '    "phone": 98},', '  "contact_info": [',
+         '    {},', '    {"gender": "M"}', '  ]', '}']
+    )  # fmt: skip
+    assert lines_of(
+        text, ["customer_info", "customer_info.phone", "contact_info[1].gender", "contact_info[0]"]
+    ) == {
+        "customer_info": 2,
+        "customer_info.phone": 3,
+        "contact_info[1].gender": 6,
+        "contact_info[0]": 5,
+    }
+    assert line_of(text, "customer_info.email_id") == 2  # missing: its section's line
+    assert line_of(text, "order_info") is None and line_of(text, "") is None
+    assert line_of('\ufeff{\n"a": 1}', "a") == 2  # a byte order mark is not a line
+    assert line_of('{"a": 1', "a") is None  # not JSON: nothing is pointed at
+
+
+def test_a_repeated_key_is_found_where_json_reads_it_the_last_time() -> None:
+    from kapture.jsontext import line_of
+
+    assert line_of('{"a": 1,\n"a": 2}', "a") == 2
+
+
+def test_two_texts_side_by_side_keep_each_sides_line_numbers() -> None:
+    from kapture.jsontext import side_by_side
+
+    rows = side_by_side("a\nb\nc\nd", "a\nB\nc\ne\nf")
+    assert [(r.left_line, r.left, r.kind, r.right_line, r.right) for r in rows] == [
+        (1, "a", "same", 1, "a"),
+        (2, "b", "changed", 2, "B"),
+        (3, "c", "same", 3, "c"),
+        (4, "d", "changed", 4, "e"),
+        (None, "", "added", 5, "f"),
+    ]
+    assert [r.kind for r in side_by_side("x\ny", "y")] == ["removed", "same"]

@@ -469,7 +469,7 @@ def post_when_up(proc: subprocess.Popen[bytes], url: str, deadline_s: float = 10
 
 def test_cli_serves_a_real_add_order() -> None:
     port = free_port()
-    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet"]
+    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet", "--no-state"]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         response = post_when_up(proc, f"http://127.0.0.1:{port}")
@@ -483,7 +483,7 @@ def test_cli_serves_a_real_add_order() -> None:
 
 def test_cli_strict_flag_refuses_a_boolean_sent_as_text() -> None:
     port = free_port()
-    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet", "--strict"]
+    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet", "--no-state", "--strict"]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         assert post_when_up(proc, f"http://127.0.0.1:{port}").status_code == 200  # a clean order passes
@@ -618,3 +618,127 @@ def test_bad_strictness_is_refused_and_changes_nothing(api: Api, sandbox: Sandbo
 def test_the_sandbox_and_the_client_agree_on_the_documented_paths() -> None:
     # Two copies written apart (sandbox/contract.py and kapture/client.py): a drift in either fails here.
     assert (sandbox_package.ADD_UPDATE_PATH, sandbox_package.PULL_PATH) == (ADD_UPDATE_PATH, PULL_PATH)
+
+
+# --- kept across restarts: orders, customers and ids in a state file -------------------------------
+
+
+def test_a_restarted_sandbox_keeps_its_orders_customers_and_ids(tmp_path: Path) -> None:
+    state_file = tmp_path / "sandbox.db"
+    with sandbox_package.start_sandbox(state_file=state_file) as first:
+        made = Api(first.url).add("Asha Traders", phone="+91 98450 12345")
+    with sandbox_package.start_sandbox(state_file=state_file) as again:
+        api = Api(again.url)
+        assert [order.order_id for order in again.state.orders()] == [made["order_id"]]
+        later = api.add("Asha Traders again", phone="9845012345")
+        assert later["order_id"] == made["order_id"] + 1  # never 23518266 twice
+        assert later["customer_id"] == made["customer_id"]  # the same phone is the same customer
+        update = order_payload("Asha", order_id=str(made["order_id"]), update=True)
+        updated = api.post(ADD_UPDATE_PATH, update)
+        assert updated.json()["status"] == "success", updated.text  # an order from before the restart
+        pulled = api.pull({"cmId": 1, "orderIds": str(made["order_id"])}).json()["orderList"]
+        assert [order["customer_name"] for order in pulled] == ["Asha"]
+
+
+def test_forgetting_orders_keeps_the_ids_growing_across_restarts(tmp_path: Path) -> None:
+    state_file = tmp_path / "sandbox.db"
+    with sandbox_package.start_sandbox(state_file=state_file) as first:
+        made = Api(first.url).add("Asha Traders")
+        first.state.reset()
+    with sandbox_package.start_sandbox(state_file=state_file) as again:
+        assert again.state.orders() == []
+        assert Api(again.url).add("Bharat Steel")["order_id"] == made["order_id"] + 1
+
+
+def test_a_state_file_in_use_by_another_sandbox_is_refused_at_start(tmp_path: Path) -> None:
+    state_file = tmp_path / "sandbox.db"
+    with (
+        sandbox_package.start_sandbox(state_file=state_file),
+        pytest.raises(sandbox_package.StateFileBusy, match="in use by another sandbox"),
+    ):
+        sandbox_package.start_sandbox(state_file=state_file)
+
+
+def test_a_taken_port_is_refused_or_replaced_by_a_free_one_when_asked(sandbox: Sandbox) -> None:
+    with pytest.raises(OSError):
+        sandbox_package.start_sandbox(port=sandbox.port)
+    with sandbox_package.start_sandbox(port=sandbox.port, any_port_if_taken=True) as other:
+        assert other.port != sandbox.port
+        assert other.wanted_port == sandbox.port
+    assert sandbox.wanted_port == 0  # port 0 asked for nothing in particular
+
+
+def test_defaults_and_variables_for_port_and_state_file() -> None:
+    assert sandbox_package.options_from({}) == (8765, "data/sandbox.db")
+    assert sandbox_package.options_from({"KAPTURE_SANDBOX_PORT": "0", "KAPTURE_SANDBOX_STATE": "memory"}) == (
+        0, None
+    )  # fmt: skip
+    assert sandbox_package.options_from({"KAPTURE_SANDBOX_STATE": "/tmp/x.db"}) == (8765, "/tmp/x.db")
+    for wrong in ("http", "-1", "70000", "8765a"):
+        with pytest.raises(ValueError, match="KAPTURE_SANDBOX_PORT must be a port number"):
+            sandbox_package.options_from({"KAPTURE_SANDBOX_PORT": wrong})
+
+
+def test_the_state_answer_names_port_state_file_and_next_id(tmp_path: Path) -> None:
+    with sandbox_package.start_sandbox(state_file=tmp_path / "s.db") as running:
+        api = Api(running.url)
+        made = api.add("Asha Traders")
+        state = api.get("/_sandbox/state").json()
+    assert state["port"] == running.port
+    assert state["state_file"] == str(tmp_path / "s.db")
+    assert state["next_order_id"] == made["order_id"] + 1
+    assert state["utc_offset_minutes"] == 0
+
+
+def test_the_control_list_says_who_sent_an_order_and_the_pull_answer_does_not(api: Api) -> None:
+    api.post(ADD_UPDATE_PATH, order_payload("Curl Traders"), headers={"User-Agent": "curl/8.5.0"})
+    (listed,) = api.get("/_sandbox/orders").json()
+    assert listed["sent_by"] == "curl/8.5.0"
+    (pulled,) = api.pull({"cmId": 1, "name": "Curl"}).json()["orderList"]
+    assert "sent_by" not in pulled and "payload" not in pulled
+
+
+def test_the_control_client_reads_and_sets_a_sandbox_over_http(sandbox: Sandbox) -> None:
+    control = sandbox_package.SandboxControl(sandbox.url)
+    assert control.is_sandbox()
+    control.set_faults(mode="failed_200", times=1)
+    control.set_strictness("strict")
+    status = control.status()
+    assert (status.faults["mode"], status.faults["times"], status.strictness) == ("failed_200", 1, "strict")
+    with pytest.raises(sandbox_package.ControlError, match="refused: Bad strictness"):
+        control.set_strictness("picky")
+    control.reset()
+    assert control.status().faults["mode"] == "none"
+
+
+def test_the_control_client_says_when_no_sandbox_answers() -> None:
+    port = free_port()
+    control = sandbox_package.SandboxControl(f"http://127.0.0.1:{port}", timeout=1)
+    assert not control.is_sandbox()
+    with pytest.raises(sandbox_package.ControlError, match="nothing listens there"):
+        control.status()
+    assert sandbox_package.is_loopback("http://localhost:8765")
+    assert sandbox_package.is_loopback("http://[::1]:8765")
+    assert not sandbox_package.is_loopback("https://acme.kapturecrm.com")
+
+
+def test_cli_keeps_ids_across_a_restart_with_its_state_file(tmp_path: Path) -> None:
+    made = []
+    for _ in range(2):
+        port = free_port()
+        command = [sys.executable, "-m", "sandbox", "--port", str(port), "--quiet",
+                   "--state-file", str(tmp_path / "cli.db")]  # fmt: skip
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            made.append(post_when_up(proc, f"http://127.0.0.1:{port}").json()["Order"]["order_id"])
+        finally:
+            stop(proc)
+            proc.stderr.close()
+    assert made[1] == made[0] + 1
+
+
+def test_cli_says_when_its_port_is_taken(sandbox: Sandbox, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "sandbox", "--port", str(sandbox.port), "--no-state"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert f"port {sandbox.port} is in use" in done.stderr

@@ -299,3 +299,13 @@ def test_a_token_repeated_while_the_first_is_in_flight_waits_for_its_answer(
     assert second.submission.outcome == "success"
     assert second.submission.order_id == first[0].submission.order_id
     assert len(sandbox.state.requests) == 1
+
+
+def test_a_raw_send_with_a_header_the_client_sets_is_refused_not_unknown(
+    submitter: Submitter, journal: Journal, sandbox: Sandbox
+) -> None:
+    done = submitter.submit_text('{"x": 1}', headers={"Authorization": "Basic c2VjcmV0"})
+    assert done.status is Status.INVALID and done.submission is not None
+    assert done.submission.outcome == "invalid"  # nothing was sent: not "unknown"
+    assert "c2VjcmV0" not in done.submission.message
+    assert len(sandbox.state.requests) == 0

@@ -19,6 +19,7 @@ from kapture.variants import (
     merge_patch,
     verdict,
 )
+from sandbox import Sandbox
 from storage.models import INVALID, PENDING, UNKNOWN
 
 # RFC 7396, Appendix A: every example, as published.
@@ -81,27 +82,32 @@ def test_a_broken_stored_variant_is_refused(data: dict[str, Any]) -> None:
         Variant.from_dict(data)
 
 
+# Against a lenient tenant (the sandbox's default): name, expectation, and how sure it is.
 VENDOR_NEGATIVES = {
-    "customer_info.customer_name removed": "failure",
-    "customer_info.phone and email_id removed": "any",
-    "customer_info removed": "failure",
-    "contact_info removed": "any",
-    "enquiry_info removed": "any",
-    "order_info removed": "any",
-    "customer_info.individual as text": "any",
-    "customer_info.organization as text": "any",
-    "customer_info.channel_partner as text": "any",
-    "customer_info.update as text": "any",
-    "contact_info[0].update as text": "any",
-    "contact_info[0].matchEmailPhone as text": "any",
-    "enquiry_info.update as text": "any",
-    "order_info.update as text": "any",
-    "contact_info as an object instead of a list": "failure",
-    "unknown key customer_info.qa_unknown_field": "success",
-    "customer_info.customer_name of 10,000 characters": "any",
-    "customer_info.customer_name in non-Latin scripts": "success",
-    "empty body {}": "failure",
-    "update without an order id": "failure",
+    "customer_info.customer_name removed": ("failure", "strong"),
+    "customer_info.phone and email_id removed": ("success", "strong"),
+    "customer_info removed": ("failure", "strong"),
+    "contact_info removed": ("success", "weak"),
+    "enquiry_info removed": ("success", "weak"),
+    "order_info removed": ("success", "weak"),
+    "customer_info.individual as text": ("success", "weak"),
+    "customer_info.organization as text": ("success", "weak"),
+    "customer_info.channel_partner as text": ("success", "weak"),
+    "customer_info.update as text": ("success", "weak"),
+    "contact_info[0].update as text": ("success", "weak"),
+    "contact_info[0].matchEmailPhone as text": ("success", "weak"),
+    "enquiry_info.update as text": ("success", "weak"),
+    "order_info.update as text": ("success", "weak"),
+    "contact_info as an object instead of a list": ("failure", "strong"),
+    "unknown key customer_info.qa_unknown_field": ("success", "weak"),
+    "customer_info.customer_name of 10,000 characters": ("success", "weak"),
+    "customer_info.customer_name in non-Latin scripts": ("success", "weak"),
+    "empty body {}": ("failure", "strong"),
+    "update without an order id": ("failure", "strong"),
+}
+# A strict tenant refuses what the sandbox's CHOICES say it refuses; everything else is the same.
+STRICT_CHANGES = {name for name in VENDOR_NEGATIVES if name.endswith(" as text")} | {
+    "customer_info.customer_name of 10,000 characters"
 }
 
 
@@ -109,7 +115,27 @@ def test_negatives_for_the_vendor_example_have_unique_names_and_the_expected_out
     variants = generate_negatives(vendor_example())
     names = [variant.name for variant in variants]
     assert len(names) == len(set(names))
-    assert {variant.name: variant.expected for variant in variants} == VENDOR_NEGATIVES
+    assert {variant.name: (variant.expected, variant.strength) for variant in variants} == VENDOR_NEGATIVES
+    assert all(variant.why for variant in variants)  # each says what it rests on
+    assert not [variant for variant in variants if variant.expected == "any"]  # none always passes
+
+
+def test_negatives_for_a_strict_tenant_expect_its_refusals() -> None:
+    strict = {v.name: v.expected for v in generate_negatives(vendor_example(), strictness="strict")}
+    lenient = {name: expected for name, (expected, _) in VENDOR_NEGATIVES.items()}
+    assert {name for name in strict if strict[name] != lenient[name]} == STRICT_CHANGES
+    assert {strict[name] for name in STRICT_CHANGES} == {"failure"}
+    with pytest.raises(ValueError, match="strictness"):
+        generate_negatives(vendor_example(), strictness="picky")
+
+
+def test_a_variant_keeps_its_grounds_through_storage_and_changing_it_makes_it_yours() -> None:
+    (variant, *_) = generate_negatives(vendor_example())
+    again = Variant.from_dict(json.loads(json.dumps(variant.to_dict())))
+    assert (again.grounds, again.why, again.strength) == ("vendor", variant.why, "strong")
+    assert Variant("mine", {}, "success").strength == "yours"
+    assert Variant("mine", {}, "any", "vendor").strength == "none"
+    assert Variant.from_dict({"name": "old", "patch": {}, "expected": "failure"}).strength == "yours"
 
 
 def test_every_negative_applies_and_changes_what_its_name_says() -> None:
@@ -140,11 +166,15 @@ def test_only_fields_the_base_has_are_proposed() -> None:
     assert [v.name for v in generate_negatives({})] == ["empty body {}"]
 
 
-@pytest.mark.parametrize("variant", generate_negatives(vendor_example()), ids=lambda v: v.name)
-def test_the_sandbox_answers_each_negative_as_expected(client: KaptureClient, variant: Variant) -> None:
-    body = json.dumps(merge_patch(vendor_example(), variant.patch), ensure_ascii=False)
-    result = client.send_raw(body)
-    assert verdict(variant.expected, result.outcome), (result.outcome, result.http_status, result.message)
+@pytest.mark.parametrize("strictness", ["lenient", "strict"])
+def test_the_sandbox_answers_each_negative_as_expected(
+    client: KaptureClient, sandbox: Sandbox, strictness: str
+) -> None:
+    sandbox.set_strictness(strictness)
+    for variant in generate_negatives(vendor_example(), strictness=strictness):
+        body = json.dumps(merge_patch(vendor_example(), variant.patch), ensure_ascii=False)
+        result = client.send_raw(body)
+        assert verdict(variant.expected, result.outcome), (variant.name, result.outcome, result.message)
 
 
 # Written out, not built from the module's own outcome classes: a wrong class must fail here.

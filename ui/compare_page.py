@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from services import log, templates
 from services.compare import compare, parse_or_text
+from services.payloads import DiffRow, parse, pretty, side_by_side
 from ui import resources
 from ui.text import option
 from ui.widgets import changes_table
+
+# Row colours of the side-by-side diff: light enough to read the text on, the same in every theme.
+_SHADES = {"changed": "#fff4d6", "removed": "#ffe1e1", "added": "#ddf5e3", "same": ""}
+_MARKS = {"changed": "~", "removed": "−", "added": "+", "same": ""}
 
 SOURCES = ("Paste", "Payload editor", "Template", "Journal entry")
 
@@ -60,7 +66,66 @@ def differences(before: str, after: str) -> None:
         )
         return
     st.subheader(f"{len(changes)} difference(s)", anchor=False)
-    changes_table(changes)
+    by_path, by_line = st.tabs(["By JSON path", "Side by side (text)"])
+    with by_path:
+        changes_table(changes)
+    with by_line:
+        text_diff(before, after)
+
+
+def text_diff(before: str, after: str) -> None:
+    """The two texts line by line, side by side; JSON is laid out the same way on both sides first."""
+    left, right = _laid_out(before), _laid_out(after)
+    rows = side_by_side(left, right)
+    only = st.toggle("Only lines that differ (and two around them)", value=True, key="compare.only_changes")
+    shown = _around_changes(rows) if only else rows
+    if not shown:
+        st.caption("The two texts are the same line for line (the differences above are in ids or order).")
+        return
+    st.caption("Both sides are laid out as indented JSON first, so spacing alone is not a difference.")
+    table = pd.DataFrame(
+        [
+            {
+                "#": row.left_line,
+                "before": row.left,
+                " ": _MARKS[row.kind],
+                "# ": row.right_line,
+                "after": row.right,
+            }
+            for row in shown
+        ]
+    )
+    kinds = [row.kind for row in shown]
+    styled = table.style.apply(lambda column: [_shade(kind) for kind in kinds], axis=0)
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "#": st.column_config.NumberColumn(width="small", format="%d"),
+            "# ": st.column_config.NumberColumn(width="small", format="%d"),
+            " ": st.column_config.TextColumn(width="small"),
+        },
+    )
+
+
+def _shade(kind: str) -> str:
+    return f"background-color: {_SHADES[kind]}" if _SHADES[kind] else ""
+
+
+def _laid_out(text: str) -> str:
+    value, problem = parse(text)
+    return pretty(value) if problem is None else text
+
+
+def _around_changes(rows: list[DiffRow], context: int = 2) -> list[DiffRow]:
+    keep = {
+        near
+        for index, row in enumerate(rows)
+        if row.kind != "same"
+        for near in range(index - context, index + context + 1)
+    }
+    return [row for index, row in enumerate(rows) if index in keep]
 
 
 def _fill(ns: str, text: str) -> None:

@@ -44,7 +44,7 @@ def run(ns: str, *, updating: bool) -> None:
         on_click=_ask,
         args=(ns,),
     )
-    if (asked or resend) and operator_named(where="above"):
+    if (asked or resend) and operator_named(above=True):
         state[f"{ns}.attempted"] = True
         with st.spinner("Sending to Kapture… the answer usually comes within a second."):
             _submit(ns, draft, updating=updating, confirm=resend, region=region)

@@ -13,7 +13,18 @@ import streamlit as st
 
 from services import drafts, templates
 from services.outcomes import ALL, meaning
-from services.payloads import SNIPPETS, SyntaxProblem, lint, minify, parse, pretty, strip_comments
+from services.payloads import (
+    SNIPPETS,
+    SyntaxProblem,
+    form_cannot_show,
+    lines_of,
+    lint,
+    minify,
+    parse,
+    parse_headers,
+    pretty,
+    strip_comments,
+)
 from services.settings import SettingsError
 from services.submit import Context, Status, Submitted
 from ui import duplicate, once, order_form, order_page, resources
@@ -21,6 +32,24 @@ from ui.text import QUOTE_LIMIT, code, md, option
 from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 
 TEXT = "editor.text"
+HEADERS = "editor.headers"
+# The text box and its line numbers share one monospace grid: a line of the gutter is a line of
+# text only if both use the same font, size and line height, and the text never wraps.
+_LINE_PX = 21
+_PAD_PX = 8
+_EDITOR_CSS = f"""<style>
+.st-key-editor-frame {{ gap: 0 !important; align-items: flex-start; }}
+.st-key-editor-frame textarea {{
+  font-family: "Source Code Pro", ui-monospace, monospace; font-size: 14px;
+  line-height: {_LINE_PX}px; padding: {_PAD_PX}px 12px; white-space: pre; overflow-wrap: normal;
+  overflow-x: auto; tab-size: 4;
+}}
+.st-key-editor-frame .editor-gutter {{
+  margin: 0; padding: {_PAD_PX + 1}px 8px {_PAD_PX + 1}px 4px; min-width: 3.2em; text-align: right;
+  font-family: "Source Code Pro", ui-monospace, monospace; font-size: 14px; line-height: {_LINE_PX}px;
+  color: rgba(49, 51, 63, 0.45); user-select: none; background: transparent; white-space: pre;
+}}
+</style>"""
 
 
 def _badge(outcome: str, http_status: int | None) -> str:
@@ -93,11 +122,7 @@ def toolbar() -> None:
     if columns[3].button("Open in order form", key="editor.to_form", disabled=problem is not None):
         draft = drafts.from_payload(value) if isinstance(value, dict) else None
         if draft is None:
-            st.warning(
-                "The order form cannot show everything in this payload (fields it has no box for, or wrong "
-                "types), so it stays here.",
-                icon=":material/info:",
-            )
+            _form_cannot_show(value)
         elif value.get("order_info", {}).get("update") is True and draft.order_id:
             order_page.open_draft_for_update(draft)  # an update stays an update
             st.switch_page("views/update_order.py")
@@ -106,9 +131,36 @@ def toolbar() -> None:
             st.switch_page("views/new_order.py")
 
 
+def _form_cannot_show(value: Any) -> None:
+    fields = form_cannot_show(value)
+    lines = lines_of(st.session_state.get(TEXT, ""), fields)
+    shown = [f"{code(path)} (line {lines[path]})" if path in lines else code(path) for path in fields[:12]]
+    if len(fields) > 12:
+        shown.append(f"{len(fields) - 12} more")
+    named = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    st.warning(
+        f"The order form has no place for {named}, so the payload stays here. Remove "
+        f"{'it' if len(fields) == 1 else 'them'} (or give them values the form can hold) to open it there.",
+        icon=":material/info:",
+    )
+
+
 def text_box() -> str:
-    """The JSON text: the source of truth."""
-    return st.text_area("Payload (JSON)", key=TEXT, height=460, persist_state="session")
+    """The JSON text, the source of truth, with line numbers beside it."""
+    text = str(st.session_state.get(TEXT, ""))
+    st.html(_EDITOR_CSS)
+    st.markdown("**Payload (JSON)**")
+    with st.container(horizontal=True, key="editor.frame"):
+        # Digits and <br> only: no outside text, and no line break a markdown surface could misread.
+        numbers = "<br>".join(str(n) for n in range(1, text.count("\n") + 2))
+        st.html(f'<div class="editor-gutter" aria-hidden="true">{numbers}</div>', width="content")
+        return st.text_area(
+            "Payload (JSON)",
+            key=TEXT,
+            height="content",
+            persist_state="session",
+            label_visibility="collapsed",
+        )
 
 
 def checks(text: str) -> tuple[Any, SyntaxProblem | None]:
@@ -122,16 +174,41 @@ def checks(text: str) -> tuple[Any, SyntaxProblem | None]:
     if not findings:
         st.success("Valid JSON, and every field is as documented.", icon=":material/check:")
     else:
+        lines = lines_of(text, [finding.path for finding in findings])
         with st.expander(
             f"{len(findings)} warning(s) — sending is still allowed", expanded=len(findings) <= 5
         ):
             for finding in findings:
-                st.markdown(f"- {md(finding.message)}")
+                where = f"**Line {lines[finding.path]}** · " if finding.path in lines else ""
+                st.markdown(f"- {where}{md(finding.message)}")
     return value, None
 
 
-def send_bar(text: str, problem: SyntaxProblem | None) -> None:
-    """Send the text exactly as written; invalid JSON only with the explicit raw opt-in."""
+def headers_box() -> tuple[dict[str, str], bool]:
+    """Extra request headers for testing; Authorization is never shown nor typed. (headers, all fine)."""
+    with st.expander("Request headers", expanded=bool(st.session_state.get(HEADERS, "").strip())):
+        st.caption(
+            "Always sent: `Content-Type: application/json` and `Authorization` from the connection's login "
+            "(never shown). Add headers to test how Kapture answers them, one per line as `Name: value`."
+        )
+        st.text_area(
+            "Extra headers",
+            key=HEADERS,
+            height=90,
+            placeholder="e.g. X-Request-Id: qa-42",
+            persist_state="session",
+        )
+    headers, problems = parse_headers(str(st.session_state.get(HEADERS, "")))
+    for problem in problems:
+        st.error(f"Request headers: {md(problem)}", icon=":material/error:")
+    return headers, not problems
+
+
+def send_bar(text: str, problem: SyntaxProblem | None, headers: dict[str, str] | None = None) -> None:
+    """Send the text exactly as written; invalid JSON only with the explicit raw opt-in.
+
+    ``headers`` None means the typed headers are wrong (said above them): nothing can be sent.
+    """
     state = st.session_state
     raw = False
     if problem is not None:
@@ -143,11 +220,11 @@ def send_bar(text: str, problem: SyntaxProblem | None) -> None:
         type="primary",
         key="editor.send",
         icon=":material/send:",
-        disabled=problem is not None and not raw,
+        disabled=(problem is not None and not raw) or headers is None,
     )
     confirm = state.pop("editor.confirm", False)
-    if (clicked or confirm) and operator_named():
-        _send(text, confirm=confirm)
+    if (clicked or confirm) and headers is not None and operator_named():
+        _send(text, confirm=confirm, headers=headers)
 
 
 def answer() -> None:
@@ -185,9 +262,41 @@ def answer() -> None:
     with headers_tab:
         headers = last.result.response_headers if last.result else {}
         st.code("\n".join(f"{k}: {v}" for k, v in headers.items()) or "(none)", language=None)
-    st.button(
-        "Send again", key="editor.resend", on_click=_confirm, help="Send the same text once more, on purpose"
+    _send_again(row)
+
+
+def _send_again(row: Any) -> None:
+    """Send the text once more; if the entry went through (or may have), ask first, naming the order."""
+    state = st.session_state
+    meant = meaning(row.outcome, row.http_status)
+    if not meant.may_have_created:  # refused or never sent: sending again cannot make a second order
+        st.button(
+            "Send again",
+            key="editor.resend",
+            on_click=_confirm,
+            help="Send the same text once more, on purpose",
+        )
+        return
+    st.button("Send again", key="editor.resend", on_click=_ask_again, args=(row.id,))
+    if state.get("editor.ask_again") != row.id:
+        return
+    if meant.succeeded and row.order_id:
+        made = f"This payload went through: Kapture made order {code(row.order_id)} (entry #{row.id})."
+    elif meant.succeeded:
+        made = f"This payload went through (journal entry #{row.id})."
+    else:
+        made = f"Kapture may have made an order from this payload (entry #{row.id}): check the log first."
+    st.warning(
+        f"{made} Sending it again repeats it: Kapture may make a second order. Send it again?",
+        icon=":material/warning:",
     )
+    yes, no, _ = st.columns([1, 1, 3])
+    yes.button("Yes, send it again", key="editor.again_yes", type="primary", on_click=_confirm)
+    no.button("Cancel", key="editor.again_no", on_click=lambda: state.pop("editor.ask_again", None))
+
+
+def _ask_again(entry_id: int) -> None:
+    st.session_state["editor.ask_again"] = entry_id
 
 
 def code_snippets(text: str) -> None:
@@ -206,14 +315,21 @@ def code_snippets(text: str) -> None:
             )
 
 
-def _send(text: str, *, confirm: bool) -> None:
+def _send(text: str, *, confirm: bool, headers: dict[str, str] | None = None) -> None:
     state = st.session_state
     operator = str(state.get("operator") or "").strip()
     state.pop(order_page.EDITOR_NOTICE, None)  # it said what to do next: done
+    state.pop("editor.ask_again", None)
     context = Context(source="editor", operator=operator, template=str(state.get("editor.template") or ""))
+    # The headers are part of what is sent: the same text with other headers is another send.
+    content = text + "".join(f"\n{name}: {value}" for name, value in (headers or {}).items())
     try:
         state["editor.last"] = resources.submitter().submit_text(
-            text, context=context, token=once.token("editor", text), confirm_duplicate=confirm
+            text,
+            context=context,
+            token=once.token("editor", content),
+            confirm_duplicate=confirm,
+            headers=headers,
         )
     except SEND_BLOCKERS as exc:
         nothing_sent(exc)
@@ -221,6 +337,7 @@ def _send(text: str, *, confirm: bool) -> None:
 
 def _confirm() -> None:
     # Once more after the answer on screen: a second click on the same button is the same send.
+    st.session_state.pop("editor.ask_again", None)
     last: Submitted | None = st.session_state.get("editor.last")
     shown = (last.submission or last.earlier) if last else None
     once.again("editor", shown.id if shown else None)

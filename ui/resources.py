@@ -8,17 +8,28 @@ from datetime import timedelta
 
 import streamlit as st
 
-from sandbox import Sandbox, start_sandbox
+from sandbox import Sandbox, StateFileBusy, options_from, start_sandbox
 from services.connections import KaptureClient, connect
 from services.journal import Journal, open_journal
-from services.settings import Profile, Settings, load_settings
+from services.settings import Profile, Settings, SettingsError, load_settings
 from services.submit import Submitter
 
 
 @st.cache_resource(show_spinner=False)
-def _sandbox() -> Sandbox:
-    # One built-in sandbox per server process, on a free loopback port.
-    return start_sandbox()
+def _sandbox(port: int, state_file: str | None) -> tuple[Sandbox, tuple[str, ...]]:
+    # One built-in sandbox per server process: on the fixed port when it is free (QA can write the
+    # address down), keeping its orders and ids in the state file across restarts. It never fails
+    # to start for either: a taken port or a state file in use is said on the Sandbox page.
+    notes: list[str] = []
+    try:
+        sandbox = start_sandbox(port=port, state_file=state_file, any_port_if_taken=True)
+    except StateFileBusy as exc:
+        notes.append(f"{exc} Until then this one keeps its orders in memory only.")
+        sandbox = start_sandbox(port=port, any_port_if_taken=True)
+    if sandbox.wanted_port:
+        taken = f"Port {sandbox.wanted_port} was taken, so the built-in sandbox is at {sandbox.url} for now."
+        notes.insert(0, taken)
+    return sandbox, tuple(notes)
 
 
 @st.cache_resource(show_spinner="Opening the submission log…")
@@ -44,8 +55,21 @@ def active_profile() -> Profile:
     profile = settings().profile
     if not profile.is_sandbox:
         return profile
-    sandbox = _sandbox()  # the sandbox says where it is and which login it takes (its demo pair)
+    sandbox, _ = builtin_sandbox()  # it says where it is and which login it takes (its demo pair)
     return profile.at(sandbox.url, username=sandbox.username, password=sandbox.password)
+
+
+def builtin_sandbox() -> tuple[Sandbox, tuple[str, ...]]:
+    """The app's own sandbox (started on first use), and what to tell QA about where it ended up.
+
+    Its port and state file: KAPTURE_SANDBOX_PORT and KAPTURE_SANDBOX_STATE (read by the sandbox
+    package, as ``python -m sandbox`` reads them), else 8765 and data/sandbox.db.
+    """
+    try:
+        port, state_file = options_from(os.environ)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    return _sandbox(port, state_file)
 
 
 def journal() -> Journal:

@@ -7,8 +7,10 @@ import uuid
 
 import streamlit as st
 
+from sandbox import ControlError, SandboxControl, is_loopback
 from services import suites, templates
 from services.payloads import parse, pretty
+from services.settings import SettingsError
 from services.suites import Suite, Variant, VariantResult, generate_negatives
 from ui import resources
 from ui.text import md, option
@@ -16,6 +18,12 @@ from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 
 NEW = "(a new suite)"
 EXPECTATIONS = {"success": "success", "failure": "failure", "any": "any outcome"}
+STRENGTHS = {
+    "strong": "strong: the vendor's pages say so",
+    "weak": "weak: the sandbox's choice where the vendor's pages are silent; a real tenant may differ",
+    "yours": "yours: set by hand",
+    "none": "none: any outcome passes",
+}
 
 
 def picker() -> None:
@@ -57,7 +65,11 @@ def editor() -> Suite | None:
     variants = [_variant_row(row) for row in state["suite.rows"]]
     add, generate, _ = st.columns([1, 1, 2])
     add.button(
-        "Add a variant", key="suite.add", on_click=_add_rows, args=([Variant("new variant", {}, "any")],)
+        "Add a variant",
+        key="suite.add",
+        on_click=_add_rows,
+        args=([Variant("new variant", {}, "any")],),
+        kwargs={"opened": True},
     )
     generate.button("Generate negatives", key="suite.generate", on_click=_propose, args=(base,))
     _proposals()
@@ -141,16 +153,19 @@ def results() -> None:
         return
     passed = sum(result.passed for result in rows)
     st.subheader(f"Results: {passed} of {len(rows)} passed", anchor=False)
+    st.caption(_by_strength(rows))
     st.dataframe(
         [
             {
                 "variant": r.variant.name,
                 "expected": r.variant.expected,
+                "expectation": r.variant.strength,
                 "actual": r.submission.outcome,
                 "result": "pass" if r.passed else "FAIL",
                 "order id": r.submission.order_id,
                 "message": r.submission.message or r.submission.error,
                 "time (ms)": round(r.submission.duration_ms or 0),
+                "expectation rests on": r.variant.why,
             }
             for r in rows
         ],
@@ -158,6 +173,17 @@ def results() -> None:
         width="stretch",
     )
     _against_previous_run(state["suite.run_id"], state["suite.run_name"])
+
+
+def _by_strength(rows: list[VariantResult]) -> str:
+    """How the strong and the weak expectations fared, so a weak FAIL reads as a finding, not a bug."""
+    parts = []
+    for strength in STRENGTHS:
+        mine = [r for r in rows if r.variant.strength == strength]
+        if mine:
+            parts.append(f"{strength}: {sum(r.passed for r in mine)} of {len(mine)} passed")
+    legend = " · ".join(f"**{words.split(':')[0]}**:{words.split(':', 1)[1]}" for words in STRENGTHS.values())
+    return f"By expectation — {'; '.join(parts)}. {legend}."
 
 
 def _run(suite: Suite, delay: float) -> None:
@@ -211,9 +237,15 @@ def _against_previous_run(run_id: str, suite_name: str) -> None:
 def _variant_row(row: str) -> Variant | None:
     state = st.session_state
     name_now = state.get(f"suite.{row}.name") or ""
-    expecting = EXPECTATIONS.get(state.get(f"suite.{row}.expected"), "?")
-    title = f"{md(name_now, limit=100) or 'unnamed variant'} — expect {expecting}"
-    with st.expander(title, expanded=name_now in ("", "new variant")):
+    expected_now = state.get(f"suite.{row}.expected")
+    expecting = EXPECTATIONS.get(expected_now, "?")
+    strength = _row_variant(row, {}).strength if expected_now in EXPECTATIONS else "none"
+    shown = f" ({strength})" if strength in ("strong", "weak") else ""
+    title = f"{md(name_now, limit=100) or 'unnamed variant'} — expect {expecting}{shown}"
+    # A stable key and a fixed `expanded`: renaming the variant changes the title, and must neither
+    # collapse the panel nor hide the patch box being written (rows QA add open, generated ones not).
+    opened = row in state.get("suite.open_rows", ())
+    with st.expander(title, expanded=opened, key=f"suite.{row}.panel"):
         name, expected, remove = st.columns([3, 2, 1], vertical_alignment="bottom")
         name.text_input("Variant", key=f"suite.{row}.name", persist_state="session")
         expected.selectbox(
@@ -225,11 +257,24 @@ def _variant_row(row: str) -> Variant | None:
         )
         remove.button("Remove", key=f"suite.{row}.remove", on_click=_remove_row, args=(row,))
         st.text_area("Patch (JSON)", key=f"suite.{row}.patch", persist_state="session", height=90)
+        grounds = state.get(f"suite.{row}.grounds")
+        if grounds and grounds[0] == expected_now:
+            st.caption(f"Expectation {md(strength)}: {md(grounds[2])}.")
     patch, problem = parse(state[f"suite.{row}.patch"])
     if problem is not None:
         st.error(f"“{md(state[f'suite.{row}.name'])}”: the patch is not valid JSON. {md(problem)}")
         return None
-    return Variant(state[f"suite.{row}.name"], patch, state[f"suite.{row}.expected"])
+    return _row_variant(row, patch)
+
+
+def _row_variant(row: str, patch: object) -> Variant:
+    """The row's variant; a generated expectation keeps its grounds until QA change it (then it is theirs)."""
+    state = st.session_state
+    expected = state[f"suite.{row}.expected"]
+    grounds = state.get(f"suite.{row}.grounds")
+    if grounds and grounds[0] == expected:
+        return Variant(state[f"suite.{row}.name"], patch, expected, grounds[1], grounds[2])
+    return Variant(state[f"suite.{row}.name"], patch, expected)
 
 
 def _proposals() -> None:
@@ -239,11 +284,18 @@ def _proposals() -> None:
         return
     with st.container(border=True):
         st.markdown(f"**{len(proposals)} proposed variants** — untick the ones you do not want.")
+        tenant = state.get("suite.proposals_for", "lenient")
+        st.caption(
+            f"Each expects what a {md(tenant)} tenant answers ({md(_tenant_source())}). **Strong** "
+            "expectations rest on the vendor's pages; **weak** ones on the sandbox's choices where the "
+            "pages are silent (hover for why)."
+        )
         for index, variant in enumerate(proposals):
             st.checkbox(
-                f"{md(variant.name)} — expect {EXPECTATIONS[variant.expected]}",
+                f"{md(variant.name)} — expect {EXPECTATIONS[variant.expected]} ({variant.strength})",
                 value=True,
                 key=f"suite.proposal.{index}",
+                help=md(variant.why),
             )
         keep, drop, _ = st.columns([1, 1, 3])
         keep.button("Add the ticked ones", key="suite.keep", on_click=_keep_proposals, type="primary")
@@ -268,16 +320,22 @@ def _open(choice: str) -> None:
     _add_rows(suite.variants)
 
 
-def _add_rows(variants: list[Variant]) -> None:
+def _add_rows(variants: list[Variant], *, opened: bool = False) -> None:
     state = st.session_state
     rows = list(state.get("suite.rows", []))
+    open_rows = set(state.get("suite.open_rows", ()))
     for variant in variants:
         row = uuid.uuid4().hex[:8]
         state[f"suite.{row}.name"] = variant.name
         state[f"suite.{row}.expected"] = variant.expected
         state[f"suite.{row}.patch"] = pretty(variant.patch)
+        if variant.grounds:
+            state[f"suite.{row}.grounds"] = (variant.expected, variant.grounds, variant.why)
+        if opened:
+            open_rows.add(row)
         rows.append(row)
     state["suite.rows"] = rows
+    state["suite.open_rows"] = open_rows
 
 
 def _remove_row(row: str) -> None:
@@ -285,7 +343,34 @@ def _remove_row(row: str) -> None:
 
 
 def _propose(base: object) -> None:
-    st.session_state["suite.proposals"] = generate_negatives(base) if isinstance(base, dict) else []
+    state = st.session_state
+    tenant = _tenant_strictness()
+    state["suite.proposals_for"] = tenant
+    state["suite.proposals"] = generate_negatives(base, strictness=tenant) if isinstance(base, dict) else []
+
+
+def _tenant_strictness() -> str:
+    """How strict the sandbox the app sends to is now; a real tenant is taken as lenient (the default)."""
+    try:
+        profile = resources.active_profile()
+    except SettingsError:
+        return "lenient"
+    if not (profile.is_sandbox or is_loopback(profile.base_url)):
+        return "lenient"
+    try:
+        return SandboxControl(profile.base_url, timeout=1).status().strictness
+    except ControlError:
+        return "lenient"
+
+
+def _tenant_source() -> str:
+    try:
+        profile = resources.active_profile()
+    except SettingsError:
+        return "the sandbox's default"
+    if profile.is_sandbox or is_loopback(profile.base_url):
+        return "the sandbox, as it is set now on the Sandbox page"
+    return "the sandbox's default; this Kapture's own strictness is not known"
 
 
 def _keep_proposals() -> None:

@@ -34,12 +34,15 @@ def operator() -> str:
     return str(st.session_state.get("operator") or "").strip()
 
 
-def operator_named(*, where: str = "on the left (on a phone: ☰ at the top)") -> bool:
-    """True when the person has said their name; otherwise ask for it, where the click was."""
+def operator_named(*, above: bool = False) -> bool:
+    """True when the person has said their name; otherwise ask for it, where the click was.
+
+    ``above``: the page has a name box of its own above the button (the order pages).
+    """
     if operator():
         return True
-    asked = f"Enter your name in **Your name** {where} first: it goes with every send."
-    st.error(asked, icon=":material/badge:")
+    where = "above first" if above else "on the left first (on a phone: ☰ at the top)"
+    st.error(f"Enter your name in **Your name** {where}: it goes with every send.", icon=":material/badge:")
     return False
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from ui import compare_page
 
 st.title("Compare")
-st.caption("Put two payloads or answers side by side: the differences are listed by JSON path.")
+st.caption("Put two payloads or answers side by side: the differences by JSON path, and line by line.")
 left, right = st.columns(2)
 with left:
     before = compare_page.side("before", "Before")

@@ -31,6 +31,14 @@ INVALID = "invalid"  # refused by the app's own validation; nothing was sent
 PENDING = "pending"  # written before sending; the answer is not in yet
 UNKNOWN = "unknown"  # the app stopped or failed while waiting: the order may exist
 
+# The plain groups reviewers filter and count by, in the order they are shown: the ten outcomes
+# come to one of these four (``Meaning.group``), an HTTP error by its status.
+WENT_THROUGH = "Went through"  # Kapture took it
+REFUSED = "Refused"  # Kapture answered no: nothing was made
+NOT_SENT = "Not sent"  # it never left Order Desk (the form refused it, or Kapture was unreachable)
+CHECK = "Unknown — check"  # Kapture may have made the order: look before sending again
+GROUPS = (WENT_THROUGH, REFUSED, NOT_SENT, CHECK)
+
 # A server error, or a gateway that gave up waiting, may come after the order was made.
 SERVER_ERRORS_AFTER_RECEIPT = (500, 502, 504)
 _CHECK = "Check in Kapture before sending it again."
@@ -57,6 +65,15 @@ class Meaning:
     def unclear(self) -> bool:
         """Nobody knows yet whether Kapture made the order: look before sending again."""
         return self.may_have_created and not self.succeeded
+
+    @property
+    def group(self) -> str:
+        """The plain group a reviewer filters and counts by (one of ``GROUPS``)."""
+        if self.succeeded:
+            return WENT_THROUGH
+        if self.unclear:
+            return CHECK
+        return NOT_SENT if not self.was_sent else REFUSED
 
 
 def _m(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import xlsxwriter
 
 from kapture import KaptureClient, PayloadInvalid, outcomes
 from services.journal import Journal
@@ -15,16 +18,28 @@ from services.settings import same_kapture, shown_address
 from storage import submissions
 from storage.entries import Entry
 from storage.models import PENDING
-from storage.submissions import Page, SubmissionFilter, Summary
+from storage.submissions import DayCount, OutcomeMatch, Page, SubmissionFilter, Summary
 
-__all__ = ["Entry", "Page", "SubmissionFilter", "Summary"]
+__all__ = ["DayCount", "Entry", "Page", "SubmissionFilter", "Summary"]
+
+# The plain groups reviewers filter and count by, in the order they are shown.
+GROUPS = outcomes.GROUPS
+# Sends made while testing, not orders: out of the default view and its success rate.
+QA_SOURCES = ("editor", "suite")
+# Attempts the form refused never left Order Desk: out of the default view, there under a filter.
+HIDDEN_OUTCOMES = (outcomes.INVALID,)
 
 EXPORT_COLUMNS = (
     "id", "created_at", "finished_at", "profile_name", "base_url", "operation", "source", "operator",
-    "template", "variant", "run_id", "outcome", "http_status", "message", "error", "order_id",
+    "template", "variant", "run_id", "result", "outcome", "http_status", "message", "error", "order_id",
     "customer_id", "enquiry_id", "contact_id", "action_event", "duration_ms", "customer_name", "phone",
-    "email", "checked_at", "check_result", "checked_order_id", "request_body", "response_body",
+    "email", "invoice_no", "payment_mode", "checked_at", "check_result", "checked_order_id",
+    "request_body", "response_body",
 )  # fmt: skip
+# Read from the request as sent (order_info), for the reviewer who matches orders to invoices.
+_FROM_ORDER_INFO = ("invoice_no", "payment_mode")
+_XLSX_CELL_LIMIT = 32_767  # Excel's longest cell; a longer text is cut, and says so
+_XLSX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 # A cell starting with one of these is a formula to Excel and LibreOffice: it is exported with a
 # leading apostrophe so it shows as text (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,16 +53,91 @@ def unclear(row: Entry) -> bool:
     return outcomes.meaning(row.outcome, row.http_status).unclear
 
 
+def meaning_of(row: Entry) -> outcomes.Meaning:
+    """What an entry's outcome means (``kapture.outcomes``), its HTTP status considered."""
+    return outcomes.meaning(row.outcome, row.http_status)
+
+
+def may_have_made(row: Entry) -> bool:
+    """True when this entry went through or may have: sending it again can make a second order."""
+    return meaning_of(row).may_have_created
+
+
+def group(row: Entry) -> str:
+    """The plain group of an entry's outcome ("Went through", "Refused", "Not sent", "Unknown — check")."""
+    return outcomes.meaning(row.outcome, row.http_status).group
+
+
+def group_of(outcome: str, http_status: int | None) -> str:
+    """The plain group of an outcome and HTTP status."""
+    return outcomes.meaning(outcome, http_status).group
+
+
+def label_of(outcome: str, http_status: int | None = None) -> str:
+    """The short label of an outcome for people ("no answer in time")."""
+    return outcomes.meaning(outcome, http_status).label
+
+
+def narrowed(
+    where: SubmissionFilter, *, groups: Sequence[str] = (), include_qa: bool = False
+) -> SubmissionFilter:
+    """The filter as the log means it: groups as outcomes, QA traffic and form refusals left out.
+
+    QA traffic is left out when no source is chosen and ``include_qa`` is off; refusals by the form
+    when no outcome or group is chosen.
+    """
+    chosen, matches = list(where.outcomes), list(where.outcome_matches)
+    statuses = tuple(outcomes.SERVER_ERRORS_AFTER_RECEIPT)
+    for name in groups:
+        for outcome in outcomes.ALL:
+            # An outcome whose group depends on its status (an HTTP error) is split by the status.
+            plain, server = group_of(outcome, None), group_of(outcome, statuses[0])
+            if plain == server == name:
+                chosen.append(outcome)
+            elif plain == name:
+                matches.append(OutcomeMatch(outcome, statuses, other_statuses=True))
+            elif server == name:
+                matches.append(OutcomeMatch(outcome, statuses))
+    exclude_sources = () if where.sources or include_qa else QA_SOURCES
+    exclude_outcomes = () if chosen or matches else HIDDEN_OUTCOMES
+    return replace(
+        where,
+        outcomes=tuple(dict.fromkeys(chosen)),
+        outcome_matches=tuple(dict.fromkeys(matches)),
+        exclude_sources=exclude_sources,
+        exclude_outcomes=exclude_outcomes,
+    )
+
+
+def by_group(summary: Summary) -> dict[str, int]:
+    """The summary's counts per plain group, in ``GROUPS`` order, groups with none left out."""
+    counts = dict.fromkeys(GROUPS, 0)
+    for (outcome, status), count in summary.by_status.items():
+        counts[group_of(outcome, status)] += count
+    return {name: count for name, count in counts.items() if count}
+
+
+def days_by(days: Sequence[DayCount], *, technical: bool = False) -> list[tuple[date, str, int]]:
+    """Counts per day by plain group (or by outcome label, ``technical``), oldest day first."""
+    summed: dict[tuple[date, str], int] = {}
+    for day, outcome, status, count in days:
+        key = (day, label_of(outcome) if technical else group_of(outcome, status))
+        summed[key] = summed.get(key, 0) + count
+    return sorted(((day, name, count) for (day, name), count in summed.items()), key=lambda item: item[0])
+
+
 def page(journal: Journal, where: SubmissionFilter, number: int, per_page: int = 50) -> Page:
     """One page of the filtered log, newest first, with the total."""
     with journal.sessions() as session:
         return submissions.search(session, _in_region(journal, where), page=number, per_page=per_page)
 
 
-def overview(journal: Journal, where: SubmissionFilter) -> tuple[Summary, list[tuple[date, str, int]]]:
-    """The summary and the per-day counts, in one go (what the log page shows above its table)."""
+def overview(
+    journal: Journal, where: SubmissionFilter, *, zone: str = "UTC"
+) -> tuple[Summary, list[DayCount]]:
+    """The summary and the counts per day of ``zone`` (the reader's), in one go (above the log's table)."""
     with journal.sessions() as session:
-        return submissions.overview(session, _in_region(journal, where))
+        return submissions.overview(session, _in_region(journal, where), zone=zone)
 
 
 def entry(journal: Journal, submission_id: int) -> Entry | None:
@@ -56,24 +146,54 @@ def entry(journal: Journal, submission_id: int) -> Entry | None:
         return submissions.get(session, submission_id)
 
 
-def write_csv(journal: Journal, where: SubmissionFilter, out: IO[str]) -> int:
-    """Write the filtered set as CSV (safe to open in Excel), row by row; how many rows."""
+def write_csv(
+    journal: Journal, where: SubmissionFilter, out: IO[str], *, zone: str = "UTC", for_excel: bool = True
+) -> int:
+    """Write the filtered set as CSV, row by row; how many rows.
+
+    ``for_excel``: a cell Excel would run as a formula gets a leading apostrophe. Without it the
+    cells are exactly as stored (a phone keeps its ``+``), for scripts.
+    """
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in _rows(journal, where):
-        writer.writerow([_safe_cell(_cell(row, column)) for column in EXPORT_COLUMNS])
+        cells = _cells(row, _zone(zone))
+        writer.writerow([_safe_cell(cell) for cell in cells] if for_excel else cells)
         count += 1
     return count
 
 
-def write_jsonl(journal: Journal, where: SubmissionFilter, out: IO[str]) -> int:
+def write_jsonl(journal: Journal, where: SubmissionFilter, out: IO[str], *, zone: str = "UTC") -> int:
     """Write the filtered set as JSON Lines, one entry a line; how many rows."""
     count = 0
     for row in _rows(journal, where):
-        out.write(json.dumps({column: _cell(row, column) for column in EXPORT_COLUMNS}, ensure_ascii=False))
+        out.write(
+            json.dumps(dict(zip(EXPORT_COLUMNS, _cells(row, _zone(zone)), strict=True)), ensure_ascii=False)
+        )
         out.write("\n")
         count += 1
+    return count
+
+
+def write_xlsx(journal: Journal, where: SubmissionFilter, out: IO[bytes], *, zone: str = "UTC") -> int:
+    """Write the filtered set as an Excel workbook, every cell typed as text; how many rows."""
+    # constant_memory: each row goes to disk as it is written, so a large export is not held at once.
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet("Submissions")
+    text = book.add_format({"num_format": "@"})  # the cells' format too: typed into, they stay text
+    bold = book.add_format({"bold": True, "num_format": "@"})
+    for place, name in enumerate(EXPORT_COLUMNS):
+        sheet.write_string(0, place, name, bold)
+    sheet.freeze_panes(1, 0)
+    count = 0
+    for row in _rows(journal, where):
+        if count + 1 >= _XLSX_ROWS:
+            break  # Excel holds no more rows in a sheet: the CSV export has them all
+        count += 1
+        for place, cell in enumerate(_cells(row, _zone(zone))):
+            sheet.write_string(count, place, _xlsx_text(cell), text)
+    book.close()
     return count
 
 
@@ -112,8 +232,13 @@ _SHOWN_ORDERS = 5
 _SETTLE_MARGIN = timedelta(minutes=2)
 
 
-def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submission_id: int) -> CheckResult:
-    """Look the entry's order up in the Kapture it went to (Pull Order API) and record a clear answer."""
+def check_in_kapture(
+    journal: Journal, client: KaptureClient, cm_id: int, submission_id: int, *, zone: str = "UTC"
+) -> CheckResult:
+    """Look the entry's order up in the Kapture it went to (Pull Order API) and record a clear answer.
+
+    A time in the answer is in ``zone``, the reader's.
+    """
     row = entry(journal, submission_id)
     if row is None:
         return CheckResult(None, f"There is no journal entry #{submission_id}.")
@@ -143,10 +268,11 @@ def check_in_kapture(journal: Journal, client: KaptureClient, cm_id: int, submis
     settled = (row.finished_at or row.created_at) + timedelta(seconds=sum(client.timeout)) + _SETTLE_MARGIN
     if checked.found is False and datetime.now(UTC) < settled:
         # Kapture can still be making an order whose answer Order Desk stopped waiting for.
+        local = settled.astimezone(_zone(zone))
         return CheckResult(
             None,
             f"Kapture has no such order yet, but it may still be working on it: check again after "
-            f"{settled:%H:%M} UTC. Do not send it again before then.",
+            f"{local:%H:%M} {local.tzname()}. Do not send it again before then.",
         )
     if checked.found is not None:  # a look-up that told nothing must not replace one that did
         with journal.sessions.begin() as session:
@@ -340,9 +466,46 @@ def _in_region(journal: Journal, where: SubmissionFilter) -> SubmissionFilter:
     return replace(where, phone_region=journal.phone_region)
 
 
-def _cell(row: Entry, column: str) -> Any:
-    value = getattr(row, column)
-    return value.isoformat() if isinstance(value, datetime) else value
+def _cells(row: Entry, zone: ZoneInfo) -> list[Any]:
+    """An entry's export cells: times in the reader's zone, to the second, with their offset."""
+    sent = _order_info(row.request_body)
+    cells: list[Any] = []
+    for column in EXPORT_COLUMNS:
+        if column == "result":
+            value: Any = group(row)
+        elif column in _FROM_ORDER_INFO:
+            found = sent.get(column, "")
+            value = found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
+        else:
+            value = getattr(row, column)
+        if isinstance(value, datetime):
+            value = value.astimezone(zone).isoformat(timespec="seconds")
+        cells.append(value)
+    return cells
+
+
+def _order_info(request_body: str) -> dict[str, Any]:
+    try:
+        sent = json.loads(request_body)
+    except (ValueError, RecursionError):  # what QA sent may be any text
+        return {}
+    info = sent.get("order_info") if isinstance(sent, dict) else None
+    return info if isinstance(info, dict) else {}
+
+
+def _xlsx_text(value: Any) -> str:
+    text = "" if value is None else str(value)
+    if len(text) > _XLSX_CELL_LIMIT:
+        note = f"… [cut: {len(text):,} characters; the CSV export has it whole]"
+        text = text[: _XLSX_CELL_LIMIT - len(note)] + note
+    return text
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, OSError, KeyError):  # an unknown zone name reads as UTC, never a crash
+        return ZoneInfo("UTC")
 
 
 def _safe_cell(value: Any) -> Any:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from sqlalchemy import (
@@ -15,12 +17,18 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
+    column,
     delete,
     false,
     func,
     insert,
+    literal_column,
+    not_,
     or_,
     select,
+    table,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -33,6 +41,27 @@ from storage.models import PENDING, UNKNOWN, Submission
 DEFAULT_PHONE_REGION = "IN"
 
 
+# The word index (migration 0006) lives beside the models, not in them: an FTS5 table and its
+# triggers on SQLite, a GIN expression index on PostgreSQL. Schema comparisons skip these names.
+WORDS_TABLE = "submissions_words"
+WORDS_INDEX = "ix_submissions_words"
+OUTSIDE_MODELS = (WORDS_TABLE, WORDS_INDEX)
+
+
+def outside_models(name: str | None) -> bool:
+    """True for a table or index of the word index (or FTS5's own tables behind it)."""
+    return bool(name) and any(name == known or name.startswith(f"{known}_") for known in OUTSIDE_MODELS)
+
+
+@dataclass(frozen=True)
+class OutcomeMatch:
+    """An outcome that counts only with some HTTP statuses, or only without them."""
+
+    outcome: str
+    statuses: tuple[int, ...]
+    other_statuses: bool = False  # True: any status but these (or none)
+
+
 @dataclass(frozen=True)
 class SubmissionFilter:
     """What to search the journal for; empty fields do not filter."""
@@ -42,14 +71,26 @@ class SubmissionFilter:
     email: str = ""
     customer_name: str = ""  # a prefix, any case
     outcomes: Sequence[str] = ()
+    outcome_matches: Sequence[OutcomeMatch] = ()  # with ``outcomes``: a row matching any counts
+    exclude_outcomes: Sequence[str] = ()
     sources: Sequence[str] = ()
+    exclude_sources: Sequence[str] = ()
     profile_name: str = ""
     operator: str = ""
     run_id: str = ""
     created_from: datetime | None = None  # inclusive
     created_to: datetime | None = None  # exclusive
-    text: str = ""  # one search box: a phone, an order id, an email, a name's start or words of the message
+    text: str = ""  # one search box: a phone, an order id, an email, #entry, or words of a name or message
     phone_region: str = DEFAULT_PHONE_REGION  # for a phone searched without its country code
+
+
+class DayCount(NamedTuple):
+    """How many submissions of one local day ended with one outcome and HTTP status."""
+
+    day: date
+    outcome: str
+    http_status: int | None
+    count: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +101,7 @@ class Summary:
     by_outcome: dict[str, int]
     median_ms: float | None
     p95_ms: float | None
+    by_status: dict[tuple[str, int | None], int] = field(default_factory=dict)  # outcome and status
 
     @property
     def success_rate(self) -> float | None:
@@ -309,35 +351,49 @@ def rekey_phones(connection: Connection, key: Callable[[str], str], *, batch: in
     return changed
 
 
-def overview(session: Session, where: SubmissionFilter) -> tuple[Summary, list[tuple[date, str, int]]]:
-    """The summary and the per-day counts together: the counts by outcome are summed from the days."""
-    counted = _counts_per_day(session, where)
-    days = [(day, outcome, count) for day, outcome, count, _ in counted]
+def overview(
+    session: Session, where: SubmissionFilter, *, zone: str = "UTC"
+) -> tuple[Summary, list[DayCount]]:
+    """The summary and the counts per day of ``zone`` (an IANA name), in one pass over the rows."""
+    counted = _counts_per_day(session, where, zone)
+    days = [DayCount(day, outcome, status, count) for day, outcome, status, count, _ in counted]
     counts: dict[str, int] = {}
-    for _, outcome, count in days:
+    statuses: dict[tuple[str, int | None], int] = {}
+    for _, outcome, status, count in days:
         counts[outcome] = counts.get(outcome, 0) + count
+        statuses[(outcome, status)] = statuses.get((outcome, status), 0) + count
     timed = sum(timed for *_, timed in counted)
     median, p95 = _percentiles(session, where, timed, (0.5, 0.95))
-    summary = Summary(total=sum(counts.values()), by_outcome=counts, median_ms=median, p95_ms=p95)
+    summary = Summary(sum(counts.values()), counts, median, p95, statuses)
     return summary, days
 
 
-def per_day(session: Session, where: SubmissionFilter) -> list[tuple[date, str, int]]:
-    """Submissions per UTC day and outcome, oldest day first."""
-    return [(day, outcome, count) for day, outcome, count, _ in _counts_per_day(session, where)]
+def per_day(session: Session, where: SubmissionFilter, *, zone: str = "UTC") -> list[tuple[date, str, int]]:
+    """Submissions per day of ``zone`` and outcome, oldest day first."""
+    summed: dict[tuple[date, str], int] = {}
+    for day, outcome, _, count, _ in _counts_per_day(session, where, zone):
+        summed[(day, outcome)] = summed.get((day, outcome), 0) + count
+    return [(day, outcome, count) for (day, outcome), count in summed.items()]
 
 
-def _counts_per_day(session: Session, where: SubmissionFilter) -> list[tuple[date, str, int, int]]:
-    # Per day and outcome: the rows, and those with a duration (what the percentiles rank), in
-    # the one pass that reads the matching rows anyway.
-    day = _utc_day(session)
+def _counts_per_day(
+    session: Session, where: SubmissionFilter, zone: str
+) -> list[tuple[date, str, int | None, int, int]]:
+    # Per day, outcome and status: the rows, and those with a duration (what the percentiles rank),
+    # in the one pass that reads the matching rows anyway.
+    day = _local_day(session, where, zone)
     query = (
-        select(day, Submission.outcome, func.count(), func.count(Submission.duration_ms))
+        select(
+            day, Submission.outcome, Submission.http_status, func.count(), func.count(Submission.duration_ms)
+        )
         .where(*_where(session, where))
-        .group_by(day, Submission.outcome)
+        .group_by(day, Submission.outcome, Submission.http_status)
         .order_by(day)
     )
-    return [(_as_date(when), outcome, count, timed) for when, outcome, count, timed in session.execute(query)]
+    return [
+        (_as_date(when), outcome, status, count, timed)
+        for when, outcome, status, count, timed in session.execute(query)
+    ]
 
 
 def record_check(
@@ -402,12 +458,65 @@ def _where(session: Session, where: SubmissionFilter) -> list[ColumnElement[bool
     return _conditions(where, _dialect(session))
 
 
-def _utc_day(session: Session) -> ColumnElement[Any]:
+def _local_day(session: Session, where: SubmissionFilter, zone: str) -> ColumnElement[Any]:
+    """The day of ``zone`` a row was made on, as SQL: stored times stay UTC, a day is the reader's."""
+    tz = _zone(zone)
     if _dialect(session) == "postgresql":
-        return func.date(func.timezone("UTC", Submission.created_at))
-    # SQLite keeps UTC text ("2026-11-27 03:44:46.123"): its first ten characters are the UTC day,
-    # and cutting them is cheaper than parsing every timestamp with date().
-    return func.substr(Submission.created_at, 1, 10)
+        return func.date(func.timezone(tz.key, Submission.created_at))
+    if tz.key == "UTC":
+        # SQLite keeps UTC text ("2026-11-27 03:44:46.123"): its first ten characters are the UTC
+        # day, and cutting them is cheaper than parsing every timestamp with date().
+        return func.substr(Submission.created_at, 1, 10)
+    # SQLite knows no time zones: the span is cut where the zone's offset changes (daylight saving),
+    # and each piece shifts by its own offset. A CASE of a few branches, evaluated per row.
+    start = where.created_from or _oldest(session) or datetime.now(UTC)
+    end = where.created_to or datetime.now(UTC) + timedelta(days=1)
+    pieces = _offsets(tz, start, max(start, end))
+    # Literal text, not parameters: the expression is then the same in SELECT, GROUP BY and ORDER BY.
+    shifted = [
+        func.date(Submission.created_at, literal_column(f"'{offset:+d} minutes'")) for _, offset in pieces
+    ]
+    if len(pieces) == 1:
+        return shifted[0]
+    branches = [
+        (Submission.created_at < literal_column(f"'{until.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}'"), day)
+        for (until, _), day in zip(pieces[1:], shifted, strict=False)
+    ]
+    return case(*branches, else_=shifted[-1])
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError; "../x" a ValueError
+        return ZoneInfo("UTC")
+
+
+def _oldest(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(Submission.created_at)))
+
+
+def _offsets(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The zone's UTC offsets (minutes) over a span: each with the instant it starts from."""
+
+    def offset(moment: datetime) -> int:
+        return int((moment.astimezone(zone).utcoffset() or timedelta()).total_seconds() // 60)
+
+    start, end = _aware(start), _aware(end)
+    pieces = [(start, offset(start))]
+    # Offsets change at most every few weeks: a daily look finds each change, a bisection its instant.
+    step = timedelta(days=1)
+    moment = start
+    while moment < end:
+        after = min(moment + step, end)
+        if offset(after) != pieces[-1][1]:
+            low, high = moment, after
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == pieces[-1][1] else (low, middle)
+            pieces.append((high.replace(microsecond=0), offset(high)))
+        moment = after
+    return pieces
 
 
 def _as_date(value: Any) -> date:
@@ -418,8 +527,12 @@ _LARGEST_ID = 2**63 - 1  # a BIGINT; a larger number bound to the id would fail 
 _PHONE_PUNCTUATION = " +-().\u00a0"  # how people write phones: +91 (98450) 12345, 98450.12345
 
 
-def _text_condition(text: str, dialect: str, region: str) -> ColumnElement[bool] | None:
+def _text_condition(
+    text: str, dialect: str, region: str, *, dated: bool = False
+) -> ColumnElement[bool] | None:
     """What the one search box means by the text; any text at all gives a condition or none."""
+    # A last word followed by nothing is still being typed ("Stee"): it is looked for as a start.
+    typing = bool(text) and _is_word_character(text[-1])
     text = storable(text).strip()
     if not text:
         return None
@@ -437,11 +550,73 @@ def _text_condition(text: str, dialect: str, region: str) -> ColumnElement[bool]
         if len(digits) >= 7 and key:
             matches.append(Submission.phone_key == key)
         return or_(*matches)
+    words = search_words(text)
+    if words and all(len(word) <= _LONGEST_WORD for word in words):
+        return _has_words(words, prefix=typing, dialect=dialect, dated=dated)
+    # No words to look up (only signs: "%", "😀 ") or a word longer than any index keeps: the
+    # name's start, or the text anywhere in the message, read row by row within the dates.
     key = name_key(text)
     return or_(
         and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + _LAST_CHAR),
         _message_contains(text, dialect),
     )
+
+
+# PostgreSQL indexes no word longer than 2,047 bytes; past this a word is looked for as text.
+_LONGEST_WORD = 200
+_MOST_WORDS = 12  # a box full of words finds what holds the first twelve
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search text, lower case, each once, in order: letters and digits (and marks)."""
+    words: list[str] = []
+    current: list[str] = []
+    for ch in [*text, " "]:
+        if _is_word_character(ch):
+            current.append(ch)
+        elif current:
+            word = "".join(current).casefold()
+            if word not in words:
+                words.append(word)
+            current = []
+    return words[:_MOST_WORDS]
+
+
+def _is_word_character(ch: str) -> bool:
+    # What FTS5's unicode61 tokenizer keeps in a token: letters, digits, marks (a Devanagari vowel
+    # sign belongs to its word). "_" and punctuation separate words, as they do in both indexes.
+    return ch != "_" and (ch.isalnum() or unicodedata.category(ch)[0] in "LNM")
+
+
+# The words' document: the customer's name and Kapture's message. The PostgreSQL text is the
+# expression the GIN index of migration 0006 holds, spelled the same so the planner uses it.
+_PG_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, regexp_replace(submissions.customer_name || ' ' || "
+    "submissions.message, '[[:punct:]]', ' ', 'g'))"
+)
+_WORDS = table(WORDS_TABLE, column("rowid"), column(WORDS_TABLE))
+
+
+def _has_words(words: list[str], *, prefix: bool, dialect: str, dated: bool = False) -> ColumnElement[bool]:
+    """Rows whose name or message holds every word; the last one as a start when still being typed.
+
+    ``dated``: the search has a date range, which SQLite should walk first.
+    """
+    last = len(words) - 1
+    if dialect == "postgresql":
+        query = " & ".join(
+            f"'{word}'" + (":*" if prefix and n == last else "") for n, word in enumerate(words)
+        )
+        return text(f"{_PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, :words)").bindparams(words=query)
+    # Each word quoted (it holds no quote: letters and digits only), so FTS5 reads no syntax in it.
+    query = " ".join(f'"{word}"' + ("*" if prefix and n == last else "") for n, word in enumerate(words))
+    matching = select(_WORDS.c.rowid).where(_WORDS.c[WORDS_TABLE].op("MATCH")(query))
+    if dated:
+        # "+id" keeps SQLite from driving the query by the words: a common word ("Steel", in one
+        # row in six) would fetch every matching row of all time and then drop those outside the
+        # dates. The date range is walked instead, each row checked against the words once.
+        return literal_column("+submissions.id").in_(matching)
+    return Submission.id.in_(matching)
 
 
 def _message_contains(text: str, dialect: str) -> ColumnElement[bool]:
@@ -454,7 +629,7 @@ def _message_contains(text: str, dialect: str) -> ColumnElement[bool]:
 
 def _conditions(where: SubmissionFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    text = _text_condition(where.text, dialect, where.phone_region)
+    text = _text_condition(where.text, dialect, where.phone_region, dated=where.created_from is not None)
     if text is not None:
         conditions.append(text)
     phone = phone_key(where.phone, where.phone_region)
@@ -470,10 +645,16 @@ def _conditions(where: SubmissionFilter, dialect: str) -> list[ColumnElement[boo
         conditions.append(
             and_(Submission.customer_name_key >= key, Submission.customer_name_key < key + _LAST_CHAR)
         )
-    if where.outcomes:
-        conditions.append(Submission.outcome.in_([storable(outcome) for outcome in where.outcomes]))
+    if where.outcomes or where.outcome_matches:
+        conditions.append(_outcome_condition(where))
+    if where.exclude_outcomes:
+        conditions.append(
+            Submission.outcome.not_in([storable(outcome) for outcome in where.exclude_outcomes])
+        )
     if where.sources:
         conditions.append(Submission.source.in_([storable(source) for source in where.sources]))
+    if where.exclude_sources:
+        conditions.append(Submission.source.not_in([storable(source) for source in where.exclude_sources]))
     if where.profile_name:
         conditions.append(Submission.profile_name == storable(where.profile_name))
     if where.operator:
@@ -485,6 +666,17 @@ def _conditions(where: SubmissionFilter, dialect: str) -> list[ColumnElement[boo
     if where.created_to:
         conditions.append(Submission.created_at < where.created_to)
     return conditions
+
+
+def _outcome_condition(where: SubmissionFilter) -> ColumnElement[bool]:
+    matches: list[ColumnElement[bool]] = []
+    if where.outcomes:
+        matches.append(Submission.outcome.in_([storable(outcome) for outcome in where.outcomes]))
+    for match in where.outcome_matches:
+        listed = Submission.http_status.in_(list(match.statuses))
+        status = or_(Submission.http_status.is_(None), not_(listed)) if match.other_statuses else listed
+        matches.append(and_(Submission.outcome == storable(match.outcome), status))
+    return or_(*matches)
 
 
 # Past every character in code-point order, which is how the key column compares (binary on

@@ -6,9 +6,11 @@ import csv
 import io
 import json
 import uuid
+import zipfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import text, update
@@ -30,8 +32,39 @@ def summary(journal: Journal, where: SubmissionFilter) -> Summary:
     return log.overview(journal, where)[0]
 
 
-def per_day(journal: Journal, where: SubmissionFilter) -> list:
-    return log.overview(journal, where)[1]
+def per_day(journal: Journal, where: SubmissionFilter, zone: str = "UTC") -> list:
+    """(day, outcome, count), oldest day first: the overview's days with their HTTP statuses summed."""
+    summed: dict[tuple[date, str], int] = {}
+    for day, outcome, _, count in log.overview(journal, where, zone=zone)[1]:
+        summed[(day, outcome)] = summed.get((day, outcome), 0) + count
+    return [(day, outcome, count) for (day, outcome), count in summed.items()]
+
+
+def xlsx_rows(data: bytes) -> list[list[tuple[str, str]]]:
+    """An exported workbook's first sheet: each cell as (its type, its text); a formula's type is "f"."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+        shared = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            strings = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+            shared = ["".join(t.text or "" for t in si.iter(f"{_XL}t")) for si in strings.iter(f"{_XL}si")]
+    rows = []
+    for row in sheet.iter(f"{_XL}row"):
+        cells = []
+        for cell in row.iter(f"{_XL}c"):
+            kind = "f" if cell.find(f"{_XL}f") is not None else cell.get("t", "n")
+            if kind == "s":
+                value = shared[int(cell.findtext(f"{_XL}v") or 0)]
+            else:
+                value = "".join(t.text or "" for t in cell.iter(f"{_XL}t")) or (
+                    cell.findtext(f"{_XL}v") or ""
+                )
+            cells.append((kind, value))
+        rows.append(cells)
+    return rows
+
+
+_XL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def add(
@@ -198,8 +231,11 @@ def test_the_start_of_a_name_in_any_case_finds_it(
     assert ids_of(journal, text=typed) == {expected}
 
 
-def test_the_middle_of_a_name_is_not_its_start(journal: Journal, people: dict[str, int]) -> None:
-    assert ids_of(journal, text="Traders") == set()
+def test_a_word_in_the_middle_of_a_name_finds_it(journal: Journal, people: dict[str, int]) -> None:
+    assert ids_of(journal, text="Traders") == {people["asha"]}
+    assert ids_of(journal, text="silks") == {people["chennai"]}
+    assert ids_of(journal, text="Trader") == {people["asha"]}  # still being typed: its start
+    assert ids_of(journal, text="Trader ") == set()  # a finished word: the word itself
 
 
 @pytest.mark.parametrize("typed", ["mandatory", "MANDATORY", "is Mandatory", "phone is mandatory"])
@@ -688,3 +724,187 @@ def test_the_journals_phone_region_keys_and_finds_local_phones(
         assert log.page(journal, SubmissionFilter(text="+91 50 123 4567"), 1).total == 0
     finally:
         journal.close()
+
+
+# --- issue 11: plain groups, QA traffic apart, the reader's days, exports people can use ---------
+
+
+@pytest.fixture
+def mixed(journal: Journal) -> dict[str, int]:
+    """One entry of each kind a reviewer tells apart, today."""
+    made = {
+        "went through": add(journal, outcome="success", order_id="23518266"),
+        "refused": add(journal, outcome="rejected", message="GST missing"),
+        "bad login": add(journal, outcome="auth_failed"),
+        "unreachable": add(journal, outcome="network_error"),
+        "form refused": add(journal, outcome="invalid"),
+        "no answer": add(journal, outcome="timeout_unknown"),
+        "editor": add(journal, outcome="success", source="editor"),
+        "suite": add(journal, outcome="rejected", source="suite"),
+    }
+    for name, status in (("server error", 502), ("not found", 404)):
+        made[name] = add(journal, outcome="http_error")
+        with journal.sessions.begin() as session:
+            session.execute(update(Submission).where(Submission.id == made[name]).values(http_status=status))
+    return made
+
+
+def in_view(
+    journal: Journal, *, groups: tuple[str, ...] = (), include_qa: bool = False, **where: Any
+) -> set[int]:
+    return set(
+        found_ids(journal, log.narrowed(SubmissionFilter(**where), groups=groups, include_qa=include_qa))
+    )
+
+
+def test_the_default_view_leaves_out_qa_traffic_and_what_the_form_refused(
+    journal: Journal, mixed: dict[str, int]
+) -> None:
+    hidden = {mixed["editor"], mixed["suite"], mixed["form refused"]}
+    assert in_view(journal) == set(mixed.values()) - hidden
+    assert in_view(journal, include_qa=True) == set(mixed.values()) - {mixed["form refused"]}
+    assert in_view(journal, sources=("suite",)) == {mixed["suite"]}  # chosen by name: shown
+    got = summary(journal, log.narrowed(SubmissionFilter()))
+    assert got.success_rate == pytest.approx(1 / 7)  # the editor's success does not lift it
+
+
+def test_plain_groups_filter_and_count_with_an_http_error_by_its_status(
+    journal: Journal, mixed: dict[str, int]
+) -> None:
+    assert log.GROUPS == ("Went through", "Refused", "Not sent", "Unknown — check")
+    assert in_view(journal, groups=("Went through",)) == {mixed["went through"]}
+    assert in_view(journal, groups=("Refused",)) == {mixed["refused"], mixed["bad login"], mixed["not found"]}
+    # The form's refusals are there under "Not sent", with what never reached Kapture.
+    assert in_view(journal, groups=("Not sent",)) == {mixed["unreachable"], mixed["form refused"]}
+    assert in_view(journal, groups=("Unknown — check",)) == {mixed["no answer"], mixed["server error"]}
+    assert in_view(journal, groups=("Refused", "Unknown — check"), include_qa=True) == {
+        mixed["refused"], mixed["bad login"], mixed["not found"], mixed["no answer"],
+        mixed["server error"], mixed["suite"],
+    }  # fmt: skip
+    counts = log.by_group(summary(journal, log.narrowed(SubmissionFilter())))
+    assert counts == {"Went through": 1, "Refused": 3, "Not sent": 1, "Unknown — check": 2}
+    assert list(counts) == list(log.GROUPS)
+
+
+def test_the_ten_technical_outcomes_are_one_click_away(journal: Journal, mixed: dict[str, int]) -> None:
+    assert in_view(journal, outcomes=("invalid",)) == {mixed["form refused"]}
+    assert in_view(journal, outcomes=("http_error",)) == {mixed["server error"], mixed["not found"]}
+
+
+def test_a_day_is_the_readers_day(journal: Journal) -> None:
+    _use_indian_time_on_postgres(journal)  # the database's own zone must not matter
+    add(journal, created_at=datetime(2024, 3, 9, 20, 0, tzinfo=UTC), outcome="success")  # 10 Mar 01:30 IST
+    add(journal, created_at=datetime(2024, 3, 10, 17, 0, tzinfo=UTC), outcome="rejected")  # 10 Mar 22:30
+    add(journal, created_at=datetime(2024, 3, 10, 19, 0, tzinfo=UTC), outcome="rejected")  # 11 Mar 00:30
+
+    assert per_day(journal, SubmissionFilter(), "UTC") == [
+        (date(2024, 3, 9), "success", 1),
+        (date(2024, 3, 10), "rejected", 2),
+    ]
+    in_india = per_day(journal, SubmissionFilter(), "Asia/Kolkata")
+    assert sorted(in_india) == [
+        (date(2024, 3, 10), "rejected", 1),
+        (date(2024, 3, 10), "success", 1),
+        (date(2024, 3, 11), "rejected", 1),
+    ]
+    assert [day for day, _, _ in in_india] == sorted(day for day, _, _ in in_india)  # calendar order
+    assert per_day(journal, SubmissionFilter(), "Not/A_Zone") == per_day(journal, SubmissionFilter(), "UTC")
+
+
+def test_a_day_follows_daylight_saving_time(journal: Journal) -> None:
+    # New York moved from UTC−5 to UTC−4 at 07:00 UTC on 10 March 2024.
+    before = datetime(2024, 3, 10, 4, 30, tzinfo=UTC)  # 9 March, 23:30 EST
+    after = datetime(2024, 3, 11, 3, 30, tzinfo=UTC)  # 10 March, 23:30 EDT (4 h behind, not 5)
+    add(journal, created_at=before)
+    add(journal, created_at=after)
+    add(journal, created_at=datetime(2024, 3, 11, 4, 30, tzinfo=UTC))  # 11 March, 00:30 EDT
+
+    where = SubmissionFilter(
+        created_from=datetime(2024, 3, 1, tzinfo=UTC), created_to=datetime(2024, 4, 1, tzinfo=UTC)
+    )
+    assert per_day(journal, where, "America/New_York") == [
+        (date(2024, 3, 9), "success", 1),
+        (date(2024, 3, 10), "success", 1),
+        (date(2024, 3, 11), "success", 1),
+    ]
+    assert per_day(journal, SubmissionFilter(), "America/New_York") == per_day(
+        journal, where, "America/New_York"
+    )
+
+
+def test_words_anywhere_in_a_name_or_message_are_found_across_all_time(journal: Journal) -> None:
+    old = add(journal, created_at=datetime(2019, 1, 5, tzinfo=UTC), customer_name="Bharat Steel Distributors")
+    new = add(journal, customer_name="Asha Traders", outcome="rejected", message="Steel grade missing")
+    steelman = add(journal, customer_name="Steelman Ltd")  # starts with the word, is not the word
+    assert ids_of(journal, text="Steel ") == {old, new}  # a finished word: that word
+    assert ids_of(journal, text="Steel") == {old, new, steelman}  # still being typed: its start
+    assert ids_of(journal, text="steel distributors") == {old}
+    assert ids_of(journal, text="grade missing") == {new}
+    assert ids_of(journal, text="José") == set()
+
+
+def test_a_name_with_accents_is_found_in_any_case(journal: Journal) -> None:
+    wanted = add(journal, customer_name="Café Mysore")
+    add(journal, customer_name="Cafeteria Ltd")
+    assert ids_of(journal, text="CAFÉ mys") == {wanted}
+    assert ids_of(journal, text="café") == {wanted}
+
+
+@pytest.fixture
+def invoiced(journal: Journal) -> int:
+    body = {
+        "customer_info": {"customer_name": "Asha Traders", "phone": "+91 98450 12345"},
+        "order_info": {"invoice_no": "INV-2024-0042", "payment_mode": "UPI"},
+    }
+    return add(
+        journal,
+        created_at=datetime(2024, 5, 1, 9, 10, 0, 123456, tzinfo=UTC),
+        customer_name='=HYPERLINK("http://x","y")',
+        phone="+91 98450 12345",
+        request_body=json.dumps(body),
+        order_id="23518266",
+    )
+
+
+def test_exports_carry_invoice_and_payment_and_times_in_the_readers_zone(
+    journal: Journal, invoiced: int
+) -> None:
+    out = io.StringIO(newline="")
+    log.write_csv(journal, SubmissionFilter(), out, zone="Asia/Kolkata", for_excel=False)
+    header, line = csv.reader(io.StringIO(out.getvalue(), newline=""))
+    row = dict(zip(header, line, strict=True))
+    assert (row["invoice_no"], row["payment_mode"]) == ("INV-2024-0042", "UPI")
+    assert row["created_at"] == "2024-05-01T14:40:00+05:30"  # to the second, with its offset
+    assert row["finished_at"] == "2024-05-01T14:40:00+05:30"
+    assert row["result"] == "Went through"
+    # For scripts: exactly as stored, no apostrophe before a + or an =.
+    assert row["phone"] == "+91 98450 12345"
+    assert row["customer_name"] == '=HYPERLINK("http://x","y")'
+    excel = io.StringIO(newline="")
+    log.write_csv(journal, SubmissionFilter(), excel, zone="Asia/Kolkata")
+    header, line = csv.reader(io.StringIO(excel.getvalue(), newline=""))
+    assert dict(zip(header, line, strict=True))["phone"] == "'+91 98450 12345"
+
+
+def test_the_workbook_holds_every_cell_as_text(journal: Journal, invoiced: int) -> None:
+    out = io.BytesIO()
+    assert log.write_xlsx(journal, SubmissionFilter(), out, zone="Europe/Berlin") == 1
+    header, row = xlsx_rows(out.getvalue())
+    assert [value for _, value in header] == list(log.EXPORT_COLUMNS)
+    assert {kind for kind, _ in header + row} <= {"inlineStr", "s", "str"}, "a number or a formula"
+    cells = dict(zip(log.EXPORT_COLUMNS, (value for _, value in row), strict=True))
+    assert cells["phone"] == "+91 98450 12345"  # its + kept, no apostrophe needed
+    assert cells["customer_name"] == '=HYPERLINK("http://x","y")'  # text, not a formula
+    assert cells["order_id"] == "23518266"
+    assert cells["created_at"] == "2024-05-01T11:10:00+02:00"
+    assert (cells["invoice_no"], cells["payment_mode"]) == ("INV-2024-0042", "UPI")
+
+
+def test_a_cell_too_long_for_excel_is_cut_and_says_so(journal: Journal) -> None:
+    add(journal, message="x" * 40_000)
+    out = io.BytesIO()
+    log.write_xlsx(journal, SubmissionFilter(), out)
+    _, row = xlsx_rows(out.getvalue())
+    message = dict(zip(log.EXPORT_COLUMNS, (value for _, value in row), strict=True))["message"]
+    assert len(message) == 32_767
+    assert message.endswith("[cut: 40,000 characters; the CSV export has it whole]")

@@ -26,7 +26,7 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SANDBOX = "http://127.0.0.1:8765"
 HASH = "a" * 64
 
-HEAD = "0005"  # the newest migration in storage/migrations/versions
+HEAD = "0007"  # the newest migration in storage/migrations/versions
 
 
 def row(**overrides: Any) -> dict[str, Any]:

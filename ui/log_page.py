@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import IO, Any
 
 import altair as alt
 import pandas as pd
@@ -13,15 +15,23 @@ import streamlit as st
 
 from services import log, outcomes
 from services.compare import compare, parse_or_text
-from services.log import Entry, SubmissionFilter
+from services.log import GROUPS, Entry, SubmissionFilter
 from services.payloads import curl, parse, pretty
 from services.submit import SOURCES, Context, Status
-from ui import duplicate, once, resources
+from ui import clock, duplicate, once, resources
 from ui.text import QUOTE_LIMIT, code, md, option
 from ui.widgets import SEND_BLOCKERS, changes_table, nothing_sent, operator_named
 
 OUTCOMES = outcomes.ALL  # every outcome the journal records, in one order
 PER_PAGE = 50
+# One colour per group and per outcome, the same in every view: a filter never repaints the chart.
+GROUP_COLOURS = dict(zip(GROUPS, ("#2e7d32", "#c62828", "#78909c", "#f9a825"), strict=True))
+OUTCOME_COLOURS = {
+    "success": "#2e7d32", "rejected": "#c62828", "auth failed": "#ad1457", "HTTP error": "#ef6c00",
+    "unreadable answer": "#f9a825", "network error": "#546e7a", "no answer in time": "#fbc02d",
+    "invalid": "#b0bec5", "pending": "#1565c0", "unknown": "#8d6e63",
+}  # fmt: skip
+_CHART_DAYS = 92  # up to a quarter, every day of the range has its place, empty or not
 _UNKNOWN_HELP = (
     "Nobody knows whether Kapture created this order: the answer never came, could not be read, "
     "or was a server error that may come after the order was made. "
@@ -29,74 +39,170 @@ _UNKNOWN_HELP = (
 )
 
 
+def zone_name() -> str:
+    """The reader's time zone for this page: the browser's, else the configured default, else UTC."""
+    return clock.name(_default_zone())
+
+
+def _default_zone() -> str | None:
+    # The configured default (KAPTURE_TIME_ZONE), for a browser that does not say its zone.
+    return resources.settings().time_zone or None
+
+
 def filters() -> SubmissionFilter:
-    """The filter row: dates (the last 7 days by default), outcome, source, who, where, and search."""
-    today = datetime.now(UTC).date()
+    """The filter row: search, dates (the last 7 days), result, source, who, where; QA traffic apart."""
+    default = _default_zone()
+    today = clock.today(default)
+    state = st.session_state
     search, dates = st.columns([3, 2])
     search.text_input(
         "Search",
         key="log.text",
-        placeholder="Customer name, phone, email, order id, Kapture's message, or #entry",
+        placeholder="Words of a customer's name or Kapture's message, a phone, email, order id, or #entry",
         persist_state="session",
     )
     chosen = dates.date_input(
-        "Dates",
+        f"Dates ({clock.abbreviation(default=default)})",
         value=(today - timedelta(days=6), today),
         key="log.dates",
         format="DD/MM/YYYY",
         persist_state="session",
     )
-    outcome, source, operator, profile = st.columns([2, 2, 1, 1])
-    outcome.multiselect("Outcome", OUTCOMES, key="log.outcomes", persist_state="session")
+    searching = bool(str(state.get("log.text") or "").strip())
+    if searching:
+        search.toggle("Only within these dates", key="log.text_in_dates", persist_state="session")
+    result, source, operator, profile = st.columns([2, 2, 1, 1])
+    technical = bool(state.get("log.technical"))
+    if technical:
+        result.multiselect("Outcome", OUTCOMES, key="log.outcomes", persist_state="session")
+    else:
+        result.multiselect(
+            "Result",
+            GROUPS,
+            key="log.groups",
+            persist_state="session",
+            help="“Not sent” includes the attempts the form refused, which the log leaves out otherwise.",
+        )
     source.multiselect("Source", SOURCES, key="log.sources", persist_state="session")
     operator.text_input("Operator", key="log.operator", persist_state="session")
     profile.text_input("Kapture", key="log.profile", placeholder="e.g. Sandbox", persist_state="session")
+    switches = st.columns(2)
+    switches[0].toggle("Show the ten technical outcomes", key="log.technical", persist_state="session")
+    switches[1].toggle(
+        "Include QA traffic (editor sends, suite runs)", key="log.include_qa", persist_state="session"
+    )
     picked = chosen if isinstance(chosen, tuple) else (chosen,) if chosen else ()
     start, end = (*picked, None, None)[:2]
     if start and not end:  # one end chosen: from that day on
         dates.caption(f"From {start:%d %b %Y} onwards.")
-    state = st.session_state
-    return SubmissionFilter(
+    all_time = searching and not state.get("log.text_in_dates")
+    if all_time:
+        dates.caption("The search looks at every date.")
+    groups = () if technical else tuple(state.get("log.groups", ()))
+    where = SubmissionFilter(
         text=state.get("log.text", ""),
-        outcomes=tuple(state.get("log.outcomes", ())),
+        outcomes=tuple(state.get("log.outcomes", ())) if technical else (),
         sources=tuple(state.get("log.sources", ())),
         operator=str(state.get("log.operator") or "").strip(),
         profile_name=str(state.get("log.profile") or "").strip(),
-        created_from=_midnight(start),
-        created_to=_midnight(end + timedelta(days=1)) if end else None,
+        created_from=None if all_time or not start else clock.day_start(start, default),
+        created_to=None if all_time or not end else clock.day_start(end + timedelta(days=1), default),
     )
+    narrowed = log.narrowed(where, groups=groups, include_qa=bool(state.get("log.include_qa")))
+    _left_out(narrowed)
+    return narrowed
+
+
+def _left_out(where: SubmissionFilter) -> None:
+    hidden = []
+    if where.exclude_sources:
+        hidden.append("QA traffic (editor sends and suite runs: “Include QA traffic”)")
+    if where.exclude_outcomes:
+        hidden.append("attempts the form refused (choose the result “Not sent”)")
+    if hidden:
+        st.caption("Not counted here: " + "; ".join(hidden) + ".")
 
 
 def overview(where: SubmissionFilter) -> None:
-    """Counts, success rate, durations, and a chart of submissions per day by outcome."""
+    """Counts, success rate, durations, and a chart of submissions per day (the reader's days)."""
     journal = resources.journal()
-    summary, per_day = log.overview(journal, where)
+    zone = zone_name()
+    summary, per_day = log.overview(journal, where, zone=zone)
+    technical = bool(st.session_state.get("log.technical"))
     total, rate, median, p95 = st.columns(4)
     total.metric("Submissions", f"{summary.total:,}")
-    rate.metric("Success rate", f"{summary.success_rate:.0%}" if summary.success_rate is not None else "—")
+    rate.metric(
+        "Success rate",
+        f"{summary.success_rate:.0%}" if summary.success_rate is not None else "—",
+        help="Of the submissions counted here, how many went through.",
+    )
     median.metric("Median time", f"{summary.median_ms:.0f} ms" if summary.median_ms is not None else "—")
     p95.metric("95th percentile", f"{summary.p95_ms:.0f} ms" if summary.p95_ms is not None else "—")
-    if summary.by_outcome:
+    if not summary.total:
+        return
+    if technical:
         counts = sorted(summary.by_outcome.items(), key=lambda item: -item[1])
         st.caption(" · ".join(f"{md(outcome)} {count:,}" for outcome, count in counts))
-        days = pd.DataFrame(per_day, columns=["day", "outcome", "count"])
-        days["label"] = [f"{day:%a %d %b}" for day in days["day"]]
-        chart = (
-            alt.Chart(days)
-            .mark_bar()
-            .encode(
-                x=alt.X("label:N", sort=None, title="day (UTC)", axis=alt.Axis(labelAngle=0)),
-                y=alt.Y("sum(count):Q", title="submissions"),
-                color=alt.Color("outcome:N", title="outcome"),
-                tooltip=["label", "outcome", "count"],
-            )
-            .properties(height=240)
+    else:
+        st.caption(" · ".join(f"**{name}** {count:,}" for name, count in log.by_group(summary).items()))
+    st.altair_chart(_chart(log.days_by(per_day, technical=technical), where, technical), width="stretch")
+
+
+def _chart(rows: list[tuple[date, str, int]], where: SubmissionFilter, technical: bool) -> alt.Chart:
+    """Bars per day in calendar order, stacked by group (or outcome), each in its own fixed colour."""
+    default = _default_zone()
+    days = sorted({day for day, _, _ in rows})
+    if where.created_from and where.created_to:
+        first = where.created_from.astimezone(clock.zone(default)).date()
+        last = (where.created_to - timedelta(microseconds=1)).astimezone(clock.zone(default)).date()
+        if (last - first).days < _CHART_DAYS:
+            days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    labels = [_day_label(day, len(days)) for day in days]
+    colours = OUTCOME_COLOURS if technical else GROUP_COLOURS
+    order = list(colours)
+    frame = pd.DataFrame(
+        [(_day_label(day, len(days)), name, count, order.index(name) if name in order else len(order))
+         for day, name, count in rows],
+        columns=["day", "result", "count", "stack"],
+    )  # fmt: skip
+    title = "outcome" if technical else "result"
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "day:O",
+                sort=labels,
+                scale=alt.Scale(domain=labels),
+                title=f"day ({_zone_label()})",
+                axis=alt.Axis(labelAngle=0 if len(labels) <= 14 else -45),
+            ),
+            y=alt.Y("sum(count):Q", title="submissions"),
+            color=alt.Color(
+                "result:N",
+                title=title,
+                sort=order,
+                scale=alt.Scale(domain=order, range=list(colours.values())),
+            ),
+            order=alt.Order("stack:Q"),
+            tooltip=[alt.Tooltip("day:O"), alt.Tooltip("result:N", title=title), alt.Tooltip("count:Q")],
         )
-        st.altair_chart(chart, width="stretch")
+        .properties(height=240)
+    )
+
+
+def _day_label(day: date, span: int) -> str:
+    # A short range reads best by weekday; a long one needs the year to stay in order when read.
+    return f"{day:%a} {day.day} {day:%b}" if span <= 31 else f"{day.day} {day:%b %Y}"
+
+
+def _zone_label() -> str:
+    default = _default_zone()
+    return f"{clock.abbreviation(default=default)}, {clock.name(default)}"
 
 
 def table(where: SubmissionFilter) -> Entry | None:
-    """Fifty entries a page, newest first; returns the one opened, if any."""
+    """Fifty entries a page, newest first, in the reader's time; returns the one opened, if any."""
     state = st.session_state
     if state.get("log.filter") != repr(where):  # new filters: back to the first page
         state["log.filter"], state["log.page"], state["log.open"] = repr(where), 1, None
@@ -105,15 +211,17 @@ def table(where: SubmissionFilter) -> Entry | None:
     if found.total == 0:
         st.info("Nothing matches these filters.", icon=":material/search_off:")
         return None
+    default = _default_zone()
     st.dataframe(
         [
             {
                 "#": row.id,
-                "when (UTC)": f"{row.created_at:%Y-%m-%d %H:%M:%S}",
-                "outcome": f"⚠ {row.outcome}" if log.unclear(row) else row.outcome,
+                "when": clock.shown(row.created_at, default=default),
+                "result": f"⚠ {log.group(row)}" if log.unclear(row) else log.group(row),
                 "customer": row.customer_name,
                 "phone": row.phone,
                 "order id": row.order_id or row.checked_order_id,
+                "outcome": log.label_of(row.outcome, row.http_status),
                 "source": row.source,
                 "operator": row.operator,
                 "Kapture said": row.message or row.error,
@@ -128,9 +236,11 @@ def table(where: SubmissionFilter) -> Entry | None:
     where_at.caption(f"Page {found.page} of {found.pages} · {found.total:,} entries")
     forward.button("Older ›", key="log.older", disabled=found.page >= found.pages, on_click=_turn, args=(1,))
     # Select-box options are plain text: kept on one line and short, not escaped.
-    labels = {row.id: f"#{row.id} · {row.created_at:%d %b %H:%M} · "
-                      f"{option(row.customer_name, limit=60) or '—'} · {option(row.outcome)}"
-              for row in found.rows}  # fmt: skip
+    labels = {
+        row.id: f"#{row.id} · {clock.shown(row.created_at, default=default, seconds=False, year=False)}"
+        f" · {option(row.customer_name, limit=60) or '—'} · {option(log.group(row))}"
+        for row in found.rows
+    }
     state.setdefault("log.open", None)
     opened = st.selectbox(
         "Open an entry",
@@ -144,10 +254,11 @@ def table(where: SubmissionFilter) -> Entry | None:
 def detail(row: Entry) -> None:
     """One entry in full, and what can be done with it."""
     with st.container(border=True):
-        st.subheader(f"Entry #{row.id}: {md(row.outcome)}", anchor=False)
+        st.subheader(f"Entry #{row.id}: {log.group(row)} ({md(log.label_of(row.outcome, row.http_status))})",
+                     anchor=False)  # fmt: skip
         took = f"{row.duration_ms:.0f} ms" if row.duration_ms is not None else "—"
         st.markdown(
-            f"**When** {row.created_at:%Y-%m-%d %H:%M:%S} UTC · **took** {took} · "
+            f"**When** {clock.shown(row.created_at, default=_default_zone())} · **took** {took} · "
             f"**by** {md(row.operator) or '—'} · "
             f"**from** {md(row.source)} ({md(row.operation)}) · **to** {md(row.profile_name)}"
             + (f" · **template** {md(row.template)}" if row.template else "")
@@ -166,7 +277,7 @@ def detail(row: Entry) -> None:
         request, answer = st.columns(2)
         with request:
             st.markdown("**Request as sent**")
-            _json_or_text(row.request_body)
+            _json_or_text(row.request_body, expanded=True)
         with answer:
             st.markdown(f"**Answer** (HTTP {row.http_status or '—'})")
             _json_or_text(row.response_body or "(no answer)")
@@ -176,27 +287,38 @@ def detail(row: Entry) -> None:
 def export_and_retention(where: SubmissionFilter) -> None:
     """Download the filtered set; delete entries older than a number of days."""
     journal = resources.journal()
+    zone = zone_name()
     with st.expander("Export these entries"):
         st.caption(
-            "Every entry the filters match, not just this page. Cells that would be formulas are made safe."
+            f"Every entry the filters match, not just this page. Times are {_zone_label()}, to the second, "
+            "with their offset. **Excel (.xlsx)** keeps every cell as text: nothing runs as a formula and "
+            "phones keep their +. **CSV for Excel** puts an apostrophe before a cell starting with = + − @ "
+            "so Excel cannot run it. **CSV for scripts** and **JSON Lines** hold the cells exactly as "
+            "stored: do not open them in Excel."
         )
-        csv_col, jsonl_col, _ = st.columns([1, 1, 2])
-        csv_col.download_button(
-            "CSV (Excel)",
-            data=lambda: _exported(journal, where, log.write_csv),
-            file_name="submissions.csv",
-            mime="text/csv",
-            key="log.export_csv",
-            on_click="ignore",
-        )
-        jsonl_col.download_button(
-            "JSON Lines",
-            data=lambda: _exported(journal, where, log.write_jsonl),
-            file_name="submissions.jsonl",
-            mime="application/x-ndjson",
-            key="log.export_jsonl",
-            on_click="ignore",
-        )
+        xlsx_col, excel_col, script_col, jsonl_col = st.columns(4)
+        downloads: list[tuple[Any, str, Callable[[IO[Any]], int], str, str, str, bool]] = [
+            (xlsx_col, "Excel (.xlsx)", lambda out: log.write_xlsx(journal, where, out, zone=zone),
+             "submissions.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "log.export_xlsx", True),
+            (excel_col, "CSV for Excel", lambda out: log.write_csv(journal, where, out, zone=zone),
+             "submissions-excel.csv", "text/csv", "log.export_csv", False),
+            (script_col, "CSV for scripts",
+             lambda out: log.write_csv(journal, where, out, zone=zone, for_excel=False),
+             "submissions.csv", "text/csv", "log.export_script_csv", False),
+            (jsonl_col, "JSON Lines", lambda out: log.write_jsonl(journal, where, out, zone=zone),
+             "submissions.jsonl", "application/x-ndjson", "log.export_jsonl", False),
+        ]  # fmt: skip
+        for column, label, write, file_name, mime, key, binary in downloads:
+            encoding = None if binary else "utf-8-sig" if key == "log.export_csv" else "utf-8"
+            column.download_button(
+                label,
+                data=lambda write=write, encoding=encoding: _exported(write, encoding),
+                file_name=file_name,
+                mime=mime,
+                key=key,
+                on_click="ignore",
+            )
     with st.expander("Delete old entries", expanded="log.deleted" in st.session_state):
         done = st.session_state.pop("log.deleted", None)
         if done is not None:
@@ -222,7 +344,8 @@ def _unknown(row: Entry) -> None:
     profile = resources.active_profile()
     if row.checked_at is not None:
         st.info(
-            f"Checked in Kapture at {row.checked_at:%H:%M} UTC: {md(row.check_result, limit=QUOTE_LIMIT)}",
+            f"Checked in Kapture at {clock.shown(row.checked_at, default=_default_zone())}: "
+            f"{md(row.check_result, limit=QUOTE_LIMIT)}",
             icon=":material/fact_check:",
         )
     if profile.cm_id is None:
@@ -232,7 +355,9 @@ def _unknown(row: Entry) -> None:
         return
     st.warning(f"{_UNKNOWN_HELP}: “Check in Kapture” asks the Pull Order API.", icon=":material/help:")
     if st.button("Check in Kapture", key=f"log.check.{row.id}", icon=":material/travel_explore:"):
-        found = log.check_in_kapture(resources.journal(), resources.client(profile), profile.cm_id, row.id)
+        found = log.check_in_kapture(
+            resources.journal(), resources.client(profile), profile.cm_id, row.id, zone=zone_name()
+        )
         # Calm only when the entry's own order was found; other orders of the phone need a look.
         claimed = found.found and found.order_id
         (st.success if claimed else st.warning if found.found is not None else st.error)(md(found.summary))
@@ -261,8 +386,38 @@ def _actions(row: Entry) -> None:
     if other:
         _diff(row, int(other))
     confirm = st.session_state.pop("log.resend_confirm", False)
-    if (resend_clicked or confirm) and operator_named():
-        _resend(row, confirm=confirm)
+    sure = st.session_state.pop("log.resend_sure_clicked", None) == row.id
+    if not (resend_clicked or confirm or sure) or not operator_named():
+        return
+    if resend_clicked and log.may_have_made(row):
+        _ask_before_repeating(row)  # a second order in Kapture, unless the person means it
+        return
+    _resend(row, confirm=confirm or sure)
+
+
+def _ask_before_repeating(row: Entry) -> None:
+    """Say which order a resend would repeat, and send only on a deliberate yes."""
+    when = clock.shown(row.created_at, default=_default_zone())
+    order_id = row.order_id or row.checked_order_id
+    if log.meaning_of(row).succeeded:
+        order = f"**order {md(order_id)}**" if order_id else "an order"
+        what = f"Entry #{row.id} went through: Kapture took it as {order} on {when}."
+    else:
+        what = (
+            f"Entry #{row.id} (sent {when}) may have made an order in Kapture"
+            + (f" (**order {md(order_id)}**)" if order_id else "")
+            + ": its answer is not clear."
+        )
+    st.warning(
+        f"**Not sent yet.** {what} Sending it again makes a second order. Send it again anyway?",
+        icon=":material/content_copy:",
+    )
+    st.button("Yes, send it again", key="log.resend_sure", on_click=_sure_resend, args=(row.id,))
+
+
+def _sure_resend(submission_id: int) -> None:
+    once.again("log", submission_id)
+    st.session_state["log.resend_sure_clicked"] = submission_id
 
 
 def _diff(row: Entry, other_id: int) -> None:
@@ -318,22 +473,23 @@ def _confirm_resend() -> None:
     st.session_state["log.resend_confirm"] = True
 
 
-def _json_or_text(text: str) -> None:
+def _json_or_text(text: str, *, expanded: bool | int = 1) -> None:
     value, problem = parse(text)
     if problem is None and isinstance(value, (dict, list)):
-        st.json(value, expanded=1)
+        st.json(value, expanded=expanded)
     else:
         st.code(text, language=None, wrap_lines=True)
 
 
-def _exported(journal, where: SubmissionFilter, write) -> io.BufferedReader:  # type: ignore[no-untyped-def]
+def _exported(write: Callable[[IO[Any]], int], encoding: str | None) -> io.BufferedReader:
     # Written to a temporary file row by row, so no export holds the whole table in memory, and
-    # handed over as a reader (the kind of file Streamlit takes); the name is gone at once.
-    encoding = "utf-8-sig" if write is log.write_csv else "utf-8"  # Excel reads UTF-8 with the mark
+    # handed over as a reader (the kind of file Streamlit takes); the name is gone at once. Excel
+    # reads a CSV as UTF-8 only with the byte-order mark (utf-8-sig); a workbook is bytes.
+    mode = "wb" if encoding is None else "w"
     with tempfile.NamedTemporaryFile(
-        "w", encoding=encoding, newline="", delete=False, suffix=".export"
+        mode, encoding=encoding, newline=None if encoding is None else "", delete=False, suffix=".export"
     ) as out:
-        write(journal, where, out)
+        write(out)
     reader = open(out.name, "rb")  # noqa: SIM115 - Streamlit reads and closes it
     os.unlink(out.name)
     return reader
@@ -348,7 +504,3 @@ def _delete_old(days: int) -> None:
 def _turn(step: int) -> None:
     st.session_state["log.page"] = max(1, int(st.session_state.get("log.page", 1)) + step)
     st.session_state["log.open"] = None
-
-
-def _midnight(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=UTC) if day else None

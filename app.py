@@ -6,7 +6,7 @@ import streamlit as st
 
 from services.journal import JournalUnavailable
 from services.settings import SettingsError
-from ui import resources, widgets
+from ui import desk, resources, widgets
 from ui.text import md
 
 # An emoji favicon is drawn in the browser (a data: URL); a :material/ one would be fetched from
@@ -38,6 +38,7 @@ with st.sidebar:
         resources.journal()
     except (SettingsError, JournalUnavailable) as exc:
         st.error(f"Order Desk is not set up right: {md(exc)}", icon=":material/error:")
+    desk.restore_name()  # after a refresh or a restart, from the address's ?desk=…
     st.text_input(
         "Your name",
         key="operator",
@@ -45,5 +46,6 @@ with st.sidebar:
         placeholder="Who is entering orders?",
         help="Recorded with every order you send, so the log shows who sent what.",
     )
+    desk.keep_name()
 
 navigation.run()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Annotated, Any, Self
 from urllib.parse import SplitResult, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -86,6 +87,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     duplicate_window: timedelta = _DEFAULT_WINDOW
     phone_region: str = DEFAULT_PHONE_REGION  # where a phone written without +country is from
+    time_zone: str = ""  # whose clock people read times by when the browser does not say ("": UTC)
 
 
 def _is_loopback(host: str) -> bool:
@@ -198,6 +200,7 @@ class _Configuration(BaseSettings):
     database_url: _Text = Field(DEFAULT_DATABASE_URL, alias="KAPTURE_DATABASE_URL")
     duplicate_window: timedelta = Field(_DEFAULT_WINDOW, alias="KAPTURE_DUPLICATE_WINDOW_MINUTES")
     phone_region: str = Field(DEFAULT_PHONE_REGION, alias="KAPTURE_PHONE_REGION")
+    time_zone: _Text = Field("", alias="KAPTURE_TIME_ZONE")
 
     @classmethod
     def settings_customise_sources(
@@ -254,6 +257,11 @@ class _Configuration(BaseSettings):
     def _region_is_known(cls, value: object) -> str:
         return _region(_text(value))
 
+    @field_validator("time_zone")
+    @classmethod
+    def _zone_is_known(cls, zone: str) -> str:
+        return _zone(zone)
+
     @model_validator(mode="after")
     def _credentials_match_the_address(self) -> Self:
         if not self.address and (self.username or self.password or self.token):
@@ -280,6 +288,7 @@ class _Configuration(BaseSettings):
             database_url=self.database_url,
             duplicate_window=self.duplicate_window,
             phone_region=self.phone_region,
+            time_zone=self.time_zone,
         )
 
     def profile(self) -> Profile:
@@ -371,6 +380,19 @@ def _region(text: str) -> str:
             "country a phone number written without + and a country code is from."
         )
     return region
+
+
+def _zone(name: str) -> str:
+    if not name:
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: a path-like or malformed key
+        raise ValueError(
+            "KAPTURE_TIME_ZONE must be a time zone name such as Asia/Kolkata, Asia/Dubai or "
+            "Europe/London: the zone people read times in when their browser does not say."
+        ) from None
+    return name
 
 
 def _minutes(text: str) -> timedelta:

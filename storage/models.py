@@ -132,3 +132,17 @@ class Template(Base):
 
     def __repr__(self) -> str:
         return f"<Template {self.id} {self.name!r}>"
+
+
+class SavedForm(Base):
+    """What someone had typed in a form, kept across a refresh or a restart until it is sent."""
+
+    __tablename__ = "saved_forms"
+
+    desk: Mapped[str] = mapped_column(String(64), primary_key=True)  # one browser tab's random key
+    form: Mapped[str] = mapped_column(String(20), primary_key=True)  # "order", "update", "name"
+    content: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    def __repr__(self) -> str:
+        return f"<SavedForm {self.form}>"  # the desk key is a bearer of what was typed: not shown

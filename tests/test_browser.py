@@ -389,6 +389,20 @@ def test_a_deep_link_to_a_fresh_server_shows_the_whole_app(page: Page, tmp_path:
         expect(page.get_by_role("link", name="Update order")).to_be_visible()
 
 
+def test_a_refresh_keeps_what_was_typed_and_the_name(page: Page, desk: Desk) -> None:
+    name = customer()
+    open_new_order(page, desk)
+    fill_order(page, name)
+    assert "desk=" in page.url  # the tab's key, which the new session after a refresh finds again
+    page.reload()
+    expect(textbox(page, "Customer name *")).to_have_value(name, timeout=WAIT_MS)
+    expect(textbox(page, "Phone")).to_have_value("+91 98450 12345")
+    sidebar_name = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Your name", exact=True)
+    expect(sidebar_name).to_have_value("Meera")
+    shot(page, "new_order_after_reload.png")
+    assert not desk.sandbox.state.requests
+
+
 def test_a_refresh_while_sending_does_not_send_the_order_twice(page: Page, desk: Desk) -> None:
     desk.sandbox.set_faults(latency_ms=1500)  # the answer is still on its way when the page reloads
     name = customer()

@@ -407,3 +407,69 @@ def test_the_submit_button_is_ready_again_once_the_answer_is_in(sandbox: Sandbox
     assert len(sandbox.state.requests) == 1
     (button,) = [b for b in at.button if b.key == "order.submit"]
     assert button.label == "Submit order" and not button.disabled  # ready again once the answer is in
+
+
+def reopened(at: AppTest, page: str = NEW) -> AppTest:
+    """The same browser tab after a refresh (or the server after a restart): a new session, same address."""
+    again = AppTest.from_file(APP, default_timeout=20)
+    again.query_params["desk"] = at.session_state["desk.key"]
+    again.run()
+    again.switch_page(page)
+    again.query_params["desk"] = at.session_state["desk.key"]  # the frame writes it back on every page
+    again.run()
+    assert not again.exception
+    return again
+
+
+def test_a_refresh_keeps_the_draft_and_the_name(sandbox: Sandbox) -> None:
+    at = fill(open_page(NEW), customer_name="Asha Traders", phone="98450 12345", city="Pune")
+    at.button(key="order.contact.add").click().run()
+    row = at.session_state["order.contact_rows"][0]
+    fill(at, **{f"contact.{row}.first_name": "Ravi"})
+
+    again = reopened(at)
+    assert again.text_input(key="operator").value == "Meera"
+    assert again.text_input(key="order.customer_name").value == "Asha Traders"
+    assert again.text_input(key="order.city").value == "Pune"
+    (contact,) = again.session_state["order.contact_rows"]
+    assert again.text_input(key=f"order.contact.{contact}.first_name").value == "Ravi"
+    assert not again.checkbox(key="order.contact_same_as_customer").value
+    assert list(sandbox.state.requests) == []
+
+
+def test_an_address_without_a_desk_or_with_a_forged_one_starts_blank(sandbox: Sandbox) -> None:
+    at = fill(open_page(NEW), customer_name="Asha Traders")
+    other = AppTest.from_file(APP, default_timeout=20)
+    other.query_params["desk"] = "../../etc/passwd"
+    other.run()
+    other.switch_page(NEW).run()
+    assert other.text_input(key="order.customer_name").value == ""
+    assert other.session_state["desk.key"] != at.session_state["desk.key"]
+    assert other.text_input(key="operator").value == ""
+
+
+def test_after_an_order_went_through_a_refresh_starts_a_fresh_form(sandbox: Sandbox) -> None:
+    at = submit(filled_order(open_page(NEW)))
+    assert "Kapture took the order." in texts(at)
+    again = reopened(at)
+    assert again.text_input(key="order.customer_name").value == ""
+    assert again.text_input(key="operator").value == "Meera"  # the name stays
+
+
+def test_a_refused_order_is_still_there_after_a_refresh(sandbox: Sandbox) -> None:
+    sandbox.set_faults(mode="failed_200", times=1)
+    at = submit(filled_order(open_page(NEW)))
+    assert "Kapture did not take the order." in texts(at)
+    assert reopened(at).text_input(key="order.customer_name").value == "Asha Traders"
+
+
+def test_a_refresh_keeps_the_changes_to_an_order_being_updated(sandbox: Sandbox) -> None:
+    at = submit(filled_order(open_page(NEW)))
+    order_id = str(sandbox.state.orders()[0].order_id)
+    at.button(key="order.go_update").click().run()
+    at.switch_page(UPDATE).run()
+    fill(at, ns="update", city="Mysuru")
+    again = reopened(at, UPDATE)
+    assert again.text_input(key="update.order_id").value == order_id
+    assert again.text_input(key="update.city").value == "Mysuru"
+    assert "as they were before the page was reloaded" in texts(again)

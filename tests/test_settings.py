@@ -278,3 +278,13 @@ def test_sessions_reading_settings_at_once_each_get_their_own() -> None:
     for thread in threads:
         thread.join()
     assert seen == {number: {f"https://tenant{number}.example"} for number in range(4)}
+
+
+def test_the_time_zone_people_read_by_is_a_known_zone_or_utc() -> None:
+    assert load_settings({}).time_zone == ""
+    assert load_settings({"KAPTURE_TIME_ZONE": " Asia/Kolkata "}).time_zone == "Asia/Kolkata"
+    assert load_settings({}, {"KAPTURE_TIME_ZONE": "Asia/Dubai"}).time_zone == "Asia/Dubai"
+    for wrong in ("Mars/Olympus", "../../etc/passwd", "IST+5:30"):
+        with pytest.raises(SettingsError, match="KAPTURE_TIME_ZONE must be a time zone name") as refused:
+            load_settings({"KAPTURE_TIME_ZONE": wrong})
+        assert wrong not in str(refused.value)

@@ -8,10 +8,11 @@ import streamlit as st
 
 from services import drafts
 from services.drafts import Draft, problems, to_payload
+from services.outcomes import meaning
 from services.payloads import pretty
 from services.settings import Profile, SettingsError
 from services.submit import Context, Submitted
-from ui import once, order_form, resources, result_card, widgets
+from ui import desk, once, order_form, resources, result_card, widgets
 from ui.text import md
 from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 
@@ -23,6 +24,8 @@ def run(ns: str, *, updating: bool) -> None:
     state = st.session_state
     widgets.destination(_profile())
     region = _phone_region()
+    if (restored := desk.restore(ns)) is not None:  # a refresh or a restart: the form as it was
+        order_form.load(ns, restored)
     attempted = state.get(f"{ns}.attempted", False)
     draft = order_form.read(ns)
     shown = problems(draft, update=updating, region=region) if attempted else {}
@@ -48,6 +51,10 @@ def run(ns: str, *, updating: bool) -> None:
         state[f"{ns}.attempted"] = True
         with st.spinner("Sending to Kapture… the answer usually comes within a second."):
             _submit(ns, draft, updating=updating, confirm=resend, region=region)
+        done: Submitted | None = state.get(f"{ns}.last")
+        row = done.submission if done is not None else None
+        if row is not None and meaning(row.outcome, row.http_status).may_have_created:
+            desk.sent(ns, draft)  # a refresh must not bring back an order that may exist already
         st.rerun()  # draw the answer, the form (with any problem under its field) and Submit again
 
     if blocked := state.pop(f"{ns}.blocked", None):
@@ -58,6 +65,7 @@ def run(ns: str, *, updating: bool) -> None:
         if last.submission is not None and last.submission.outcome == "success" and not updating:
             _next_steps(ns, last)
     _for_qa(ns, draft, updating=updating, region=region)
+    desk.keep(ns, draft)
 
 
 def _ask(ns: str) -> None:
@@ -130,6 +138,7 @@ def _load_update(draft: Draft, *, known: bool) -> None:
     state.pop("update.last", None)
     state["update.known"] = known
     state["update.opened"] = draft.order_id
+    state.pop("update.restored", None)
 
 
 def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str | None) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import order_page
+from ui import desk, order_page
 from ui.text import md
 
 st.title("Update order")
 
 state = st.session_state
+if (restored := desk.restore("update")) is not None and restored.order_id:  # after a refresh or a restart
+    order_page.open_draft_for_update(restored)
+    state["update.restored"] = True
 handed_over = state.pop("update.open_order_id", None)  # from a success card ("Update this order")
 if handed_over:
     state["update.lookup"] = handed_over
@@ -23,7 +26,12 @@ elif opened:
     st.error("Type the order id Kapture gave, for example 23518266.", icon=":material/error:")
 
 if state.get("update.opened"):
-    if state.get("update.known"):
+    if state.get("update.restored"):
+        st.caption(
+            f"Your changes to order **{md(state['update.opened'])}**, as they were before the page was "
+            "reloaded. Press **Update order** to send them."
+        )
+    elif state.get("update.known"):
         st.caption(
             f"Order **{md(state['update.opened'])}** as Order Desk last sent it. "
             "Change what should change, then press **Update order**."

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from kapture import exceptions
-from kapture.outcomes import TELL_ADMIN, Meaning, Outcome, meaning
+from kapture.outcomes import Meaning, Outcome, meaning
 
 # The one failure message the vendor documents, for a missing, wrong, expired or disabled
 # Authorization header. Its HTTP status is not documented, so a 200 carrying it must still
@@ -302,8 +302,13 @@ def _status_words(code: int | None) -> str:
         return f"HTTP {code}"
 
 
+_MAY_HAVE = "The request may have taken effect."
+
+
 def _explain(result: KaptureResult) -> str:
+    """What happened to this call, in its own details, then the outcome's next step (``kapture.outcomes``)."""
     said = f": “{result.message}”" if result.message else "."
+    step = meaning(result.outcome, result.http_status).next_step
     match result.outcome:
         case Outcome.SUCCESS:
             return f"Kapture accepted the request{said}"
@@ -312,8 +317,7 @@ def _explain(result: KaptureResult) -> str:
         case Outcome.AUTH_FAILED:
             return (
                 f"Kapture did not accept the login details ({_status_words(result.http_status)}"
-                f"{', ' + result.message if result.message else ''}). "
-                "Ask whoever manages the Kapture connection to check the user name and password."
+                f"{', ' + result.message if result.message else ''}). {step}"
             )
         case Outcome.HTTP_ERROR:
             answered = (
@@ -322,28 +326,20 @@ def _explain(result: KaptureResult) -> str:
             if result.error:  # a redirect: the configured address is probably wrong
                 return f"{answered} It {result.error}: check the Kapture address in the settings."
             if result.may_have_taken_effect:
-                return f"{answered} The request may have taken effect: check before sending it again."
-            return f"{answered} Try again later; if it keeps happening, {TELL_ADMIN}."
+                return f"{answered} {_MAY_HAVE} {step}"
+            return f"{answered} {step}"
         case Outcome.INVALID_RESPONSE:
             why = _status_words(result.http_status) + (f", {result.error}" if result.error else "")
             if result.operation == "pull":
                 return (
-                    f"Kapture's answer ({why}) could not be read. "
-                    "The request may have taken effect: check before sending it again."
+                    f"Kapture's answer ({why}) could not be read. The request may have taken effect. {step}"
                 )
             done = "updated" if result.operation == "update" else "created"
-            return (
-                f"Kapture's answer was not clear: the order may have been {done} ({why}). "
-                "Check in Kapture before sending it again."
-            )
+            return f"Kapture's answer could not be read: the order may have been {done} ({why}). {step}"
         case Outcome.NETWORK_ERROR:
-            return (
-                f"Could not reach Kapture ({result.error}). Nothing was sent. "
-                "Check the connection and try again."
-            )
+            return f"Could not reach Kapture ({result.error}). Nothing was sent. {step}"
         case Outcome.TIMEOUT_UNKNOWN:
             return (
-                f"No answer from Kapture in time ({result.error}). The request may have taken "
-                "effect: check before sending it again."
+                f"Kapture's answer did not arrive ({result.error}). The request may have taken effect. {step}"
             )
     raise AssertionError(result.outcome)  # pragma: no cover - every outcome is matched above

@@ -175,18 +175,18 @@ SENTENCES = [
     ),
     (
         Outcome.INVALID_RESPONSE, None, "", "", "add",
-        "Kapture's answer was not clear: the order may have been created (no status). "
+        "Kapture's answer could not be read: the order may have been created (no status). "
         "Check in Kapture before sending it again.",
     ),
     (
         Outcome.INVALID_RESPONSE, 200, "", "", "update",
-        "Kapture's answer was not clear: the order may have been updated (HTTP 200 OK). "
+        "Kapture's answer could not be read: the order may have been updated (HTTP 200 OK). "
         "Check in Kapture before sending it again.",
     ),
     (
         Outcome.INVALID_RESPONSE, 200, "", "not JSON", "pull",
         "Kapture's answer (HTTP 200 OK, not JSON) could not be read. "
-        "The request may have taken effect: check before sending it again.",
+        "The request may have taken effect. Check in Kapture before sending it again.",
     ),
     (
         Outcome.NETWORK_ERROR, None, "", "the connection was refused", "add",

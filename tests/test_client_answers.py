@@ -170,7 +170,7 @@ def test_a_server_error_may_have_created_the_order(serve, status: str) -> None:
     result = send(serve(answer(status, {"Content-Type": "text/html"}, b"<h1>error</h1>")))
     assert result.outcome is Outcome.HTTP_ERROR
     assert result.may_have_taken_effect
-    assert "check before sending it again" in result.explanation
+    assert "Check in Kapture before sending it again" in result.explanation
 
 
 def test_a_busy_server_asks_to_try_later(serve) -> None:

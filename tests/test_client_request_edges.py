@@ -135,7 +135,7 @@ def test_a_server_that_does_not_speak_tls_on_an_https_address_is_said_plainly() 
         with KaptureClient(https, token="dGVzdDp0ZXN0", timeout=(1, 1)) as kc:
             result = kc.add_order(vendor_example())
     assert result.error == "the secure connection (TLS) broke"
-    assert "No answer from Kapture in time (the secure connection (TLS) broke)" in result.explanation
+    assert "Kapture's answer did not arrive (the secure connection (TLS) broke)" in result.explanation
 
 
 def test_an_answer_s_time_is_in_milliseconds(

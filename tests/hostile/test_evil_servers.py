@@ -41,7 +41,7 @@ TOKEN = base64.b64encode(b"desk:S3cret-pass").decode()
 TIMEOUT = (1.0, 2.0)  # connect, read: every send below must end by 3 s
 # Generous: three times the deadline, and far below the 30 s a drip lasts.
 ENDED_WITHIN = 8.0
-UNCLEAR = "Kapture's answer was not clear: the order may have been created"
+UNCLEAR = "Kapture's answer could not be read: the order may have been created"
 
 Serve = Callable[..., EvilServer]
 
@@ -164,8 +164,8 @@ def test_a_send_ends_by_its_deadline_whatever_the_server_does(serve: Serve, scri
     assert result.outcome is Outcome.TIMEOUT_UNKNOWN
     assert result.error in ("the answer took over 3 s", "no answer within 2 s")
     assert result.explanation == (
-        f"No answer from Kapture in time ({result.error}). "
-        "The request may have taken effect: check before sending it again."
+        f"Kapture's answer did not arrive ({result.error}). "
+        "The request may have taken effect. Check in Kapture before sending it again."
     )
     assert result.may_have_taken_effect
 
@@ -320,7 +320,7 @@ def test_an_update_without_a_usable_order_id_may_have_updated_the_order(serve: S
         result = kc.update_order(payload)
     assert result.outcome is Outcome.INVALID_RESPONSE
     assert result.explanation == (
-        "Kapture's answer was not clear: the order may have been updated "
+        "Kapture's answer could not be read: the order may have been updated "
         "(HTTP 200 OK, it said success but gave no order id). Check in Kapture before sending it again."
     )
 

@@ -178,6 +178,15 @@ class Submitter:
             )
         return Submitted(Status.SENT, submission=self._finish(begun, row, done), result=result)
 
+    def answer_of(self, token: str) -> Submitted | None:
+        """The answer of the send made with ``token`` (None: nothing was sent with it).
+
+        A page can lose an answer it was handed (Streamlit stops a run to start the next as soon as
+        the person touches anything); it reads it back here, waiting if it is still on its way.
+        """
+        first = self._first_with_token(_stored_token(token) or "")
+        return Submitted(Status.SENT, submission=first) if first is not None else None
+
     def _begin(self, row: dict[str, Any], token: str | None, *, guarded: bool) -> int | Submitted:
         """Write the pending row, or say why not: a repeated token, or a duplicate (when guarded).
 

@@ -300,6 +300,21 @@ def test_a_contact_row_s_remove_button_shows_whole(page: Page, desk: Desk) -> No
     assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), "the word Remove does not fit its button"
 
 
+def test_typing_while_an_order_is_on_its_way_does_not_lose_its_answer(page: Page, desk: Desk) -> None:
+    """Streamlit ends a run to start the next when the person types: the answer is read back."""
+    desk.sandbox.set_faults(latency_ms=3000)
+    open_new_order(page, desk)
+    fill_order(page, customer())
+    button(page, "Submit order").click()
+    expect(button(page, "Sending to Kapture…")).to_be_visible(timeout=2000)
+    fill(page, "Order remarks", "urgent")  # a rerun asked for while the order is on its way
+    see(page, "Kapture took the order.")
+    assert len(desk.sandbox.state.requests) == 1
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(
+        str(desk.sandbox.state.orders()[0].order_id)
+    )
+
+
 def test_on_a_phone_the_name_and_the_kapture_are_on_the_page(page: Page, desk: Desk) -> None:
     """390 px wide, the sidebar folded away: the page asks for the name and shows which Kapture."""
     page.set_viewport_size({"width": 390, "height": 844})

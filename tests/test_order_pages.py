@@ -169,7 +169,8 @@ def test_clicking_again_does_not_send_again(sandbox: Sandbox) -> None:
     submit(at)
     submit(at)
     assert len(sandbox.state.requests) == 1
-    assert "You clicked more than once: it was sent only once." in texts(at)
+    # Clicks after the answer are asked about (clicks while it goes are one send: test_browser.py).
+    assert "Kapture already took this form's order" in texts(at)
     assert "Kapture took the order." in texts(at)
 
 
@@ -473,3 +474,26 @@ def test_a_refresh_keeps_the_changes_to_an_order_being_updated(sandbox: Sandbox)
     assert again.text_input(key="update.order_id").value == order_id
     assert again.text_input(key="update.city").value == "Mysuru"
     assert "as they were before the page was reloaded" in texts(again)
+
+
+def test_submitting_again_after_an_order_went_through_asks_first(sandbox: Sandbox) -> None:
+    """A typo fixed after the success card and Submit again would make a second order: asked first."""
+    at = submit(filled_order(open_page(NEW)))
+    first = str(sandbox.state.orders()[0].order_id)
+    at.text_area(key="order.order_remarks").input("fixed typo").run()
+    submit(at)
+    assert f"Kapture already took this form's order as order {first}." in texts(at)
+    assert len(sandbox.state.requests) == 1
+    at.button(key="order.second").click().run()
+    assert len(sandbox.state.requests) == 2
+    assert "Kapture took the order." in texts(at) and "already took" not in texts(at)
+
+
+def test_after_an_order_went_through_the_question_offers_to_update_it(sandbox: Sandbox) -> None:
+    at = submit(submit(filled_order(open_page(NEW))))
+    order_id = str(sandbox.state.orders()[0].order_id)
+    assert "already took this form's order" in texts(at)
+    at.button(key="order.second_update").click().run()
+    at.switch_page(UPDATE).run()  # AppTest reruns the page it was told, not the one the app switched to
+    assert at.text_input(key="update.order_id").value == order_id
+    assert len(sandbox.state.requests) == 1

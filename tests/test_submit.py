@@ -309,3 +309,18 @@ def test_a_raw_send_with_a_header_the_client_sets_is_refused_not_unknown(
     assert done.submission.outcome == "invalid"  # nothing was sent: not "unknown"
     assert "c2VjcmV0" not in done.submission.message
     assert len(sandbox.state.requests) == 0
+
+
+def test_the_answer_of_a_send_can_be_read_back_by_its_token(
+    submitter: Submitter, order: OrderPayload, sandbox: Sandbox
+) -> None:
+    """A page whose run was cut short while sending finds the answer again (ui/order_page._recover)."""
+    sent = submitter.submit(order, token="click-1")
+    again = submitter.answer_of("click-1")
+    assert again is not None and again.status is Status.SENT
+    assert again.submission == sent.submission and again.submission.outcome == "success"
+    assert submitter.answer_of("never-used") is None
+    refused = submitter.submit({"customer_info": {}}, token="click-2")
+    assert refused.status is Status.INVALID
+    assert submitter.answer_of("click-2") is None  # refused before sending: nothing to read back
+    assert len(sandbox.state.requests) == 1

@@ -26,6 +26,7 @@ def run(ns: str, *, updating: bool) -> None:
     region = _phone_region()
     if (restored := desk.restore(ns)) is not None:  # a refresh or a restart: the form as it was
         order_form.load(ns, restored)
+    _recover(ns)
     attempted = state.get(f"{ns}.attempted", False)
     draft = order_form.read(ns)
     shown = problems(draft, update=updating, region=region) if attempted else {}
@@ -35,6 +36,10 @@ def run(ns: str, *, updating: bool) -> None:
     # run, after the button is drawn inactive with "Sending…", so the page says so at once.
     asked = state.pop(f"{ns}.asked", False)
     resend = state.pop(f"{ns}.resend", False)
+    # After an order went through, Submit again makes a second order: asked first, naming it.
+    taken = _taken(ns) if not updating else None
+    if asked and taken and not state.pop(f"{ns}.second_confirmed", False):
+        asked, state[f"{ns}.ask_second"] = False, taken
     widgets.sender(ns)
     sending = (asked or resend) and widgets.operator() != ""
     label = "Update order" if updating else "Submit order"
@@ -47,14 +52,14 @@ def run(ns: str, *, updating: bool) -> None:
         on_click=_ask,
         args=(ns,),
     )
+    if state.get(f"{ns}.ask_second") and not (asked or resend):
+        _ask_second(ns, state[f"{ns}.ask_second"])
     if (asked or resend) and operator_named(above=True):
+        state.pop(f"{ns}.ask_second", None)
         state[f"{ns}.attempted"] = True
         with st.spinner("Sending to Kapture… the answer usually comes within a second."):
             _submit(ns, draft, updating=updating, confirm=resend, region=region)
-        done: Submitted | None = state.get(f"{ns}.last")
-        row = done.submission if done is not None else None
-        if row is not None and meaning(row.outcome, row.http_status).may_have_created:
-            desk.sent(ns, draft)  # a refresh must not bring back an order that may exist already
+        _answered(ns, state.get(f"{ns}.last"))
         st.rerun()  # draw the answer, the form (with any problem under its field) and Submit again
 
     if blocked := state.pop(f"{ns}.blocked", None):
@@ -66,6 +71,59 @@ def run(ns: str, *, updating: bool) -> None:
             _next_steps(ns, last)
     _for_qa(ns, draft, updating=updating, region=region)
     desk.keep(ns, draft)
+
+
+def _answered(ns: str, done: Submitted | None) -> None:
+    state = st.session_state
+    row = done.submission if done is not None else None
+    if row is not None and meaning(row.outcome, row.http_status).may_have_created:
+        desk.sent(ns, order_form.read(ns))  # a refresh must not bring back an order that may exist already
+    state.pop(f"{ns}.in_flight", None)
+
+
+def _recover(ns: str) -> None:
+    """A send whose run was cut short (the person typed or clicked while it went): its answer."""
+    state = st.session_state
+    token = state.get(f"{ns}.in_flight")
+    if not token:
+        return
+    try:
+        done = resources.submitter().answer_of(token)
+    except SEND_BLOCKERS:
+        return
+    if done is not None:
+        state[f"{ns}.last"] = done
+        state[f"{ns}.attempted"] = True
+    _answered(ns, done)
+
+
+def _taken(ns: str) -> str:
+    """The order id Kapture gave this form's last send, if it went through ("" otherwise)."""
+    last: Submitted | None = st.session_state.get(f"{ns}.last")
+    row = last.submission if last is not None else None
+    return row.order_id if row is not None and row.outcome == "success" else ""
+
+
+def _ask_second(ns: str, order_id: str) -> None:
+    st.warning(
+        f"**Kapture already took this form's order as order {md(order_id)}.** Submitting again makes "
+        "a second, new order. To change that order instead, use **Update this order**.",
+        icon=":material/content_copy:",
+    )
+    second, update, _ = st.columns([1, 1, 2])
+    second.button("Make a second order", key=f"{ns}.second", on_click=_confirm_second, args=(ns,))
+    if update.button("Update this order", key=f"{ns}.second_update", icon=":material/edit:", type="primary"):
+        st.session_state["update.open_order_id"] = order_id
+        st.switch_page("views/update_order.py")
+
+
+def _confirm_second(ns: str) -> None:
+    state = st.session_state
+    state.pop(f"{ns}.ask_second", None)
+    last: Submitted | None = state.get(f"{ns}.last")
+    once.again(ns, last.submission.id if last and last.submission else None)  # a new act, on purpose
+    state[f"{ns}.second_confirmed"] = True
+    state[f"{ns}.asked"] = True
 
 
 def _ask(ns: str) -> None:
@@ -146,6 +204,9 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str
     operator = widgets.operator()
     payload = to_payload(draft, update=updating, region=region)
     token = once.token(ns, json.dumps(payload.to_payload(), sort_keys=True))
+    # Written before sending: if the person touches anything while it goes, Streamlit ends this
+    # run before the answer is stored, and the next run reads it back from the journal (_recover).
+    state[f"{ns}.in_flight"] = token
     try:
         state[f"{ns}.last"] = resources.submitter().submit(
             payload,
@@ -156,6 +217,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str
         )
     except SEND_BLOCKERS as exc:
         state.pop(f"{ns}.last", None)
+        state.pop(f"{ns}.in_flight", None)
         state[f"{ns}.blocked"] = exc  # said under Submit once the page is drawn again
 
 
@@ -179,5 +241,6 @@ def _clear(ns: str) -> None:
     order_form.load(ns, Draft())
     once.fresh(ns)
     state = st.session_state
+    state.pop(f"{ns}.ask_second", None)
     state[f"{ns}.attempted"] = False
     state.pop(f"{ns}.last", None)

@@ -229,6 +229,7 @@ def send_bar(text: str, problem: SyntaxProblem | None, headers: dict[str, str] |
 
 def answer() -> None:
     """The last answer: outcome, status, time, ids, body pretty and raw, headers."""
+    _recover()
     last: Submitted | None = st.session_state.get("editor.last")
     if last is None:
         return
@@ -315,6 +316,22 @@ def code_snippets(text: str) -> None:
             )
 
 
+def _recover() -> None:
+    # Streamlit ends a run to start the next when the person touches anything: a send cut short
+    # that way has its answer in the journal, under its token.
+    state = st.session_state
+    token = state.get("editor.in_flight")
+    if not token:
+        return
+    try:
+        done = resources.submitter().answer_of(token)
+    except SEND_BLOCKERS:
+        return
+    if done is not None:
+        state["editor.last"] = done
+    state.pop("editor.in_flight", None)
+
+
 def _send(text: str, *, confirm: bool, headers: dict[str, str] | None = None) -> None:
     state = st.session_state
     operator = str(state.get("operator") or "").strip()
@@ -323,16 +340,15 @@ def _send(text: str, *, confirm: bool, headers: dict[str, str] | None = None) ->
     context = Context(source="editor", operator=operator, template=str(state.get("editor.template") or ""))
     # The headers are part of what is sent: the same text with other headers is another send.
     content = text + "".join(f"\n{name}: {value}" for name, value in (headers or {}).items())
+    token = once.token("editor", content)
+    state["editor.in_flight"] = token  # read back by answer() if this run is cut short while it goes
     try:
         state["editor.last"] = resources.submitter().submit_text(
-            text,
-            context=context,
-            token=once.token("editor", content),
-            confirm_duplicate=confirm,
-            headers=headers,
+            text, context=context, token=token, confirm_duplicate=confirm, headers=headers
         )
     except SEND_BLOCKERS as exc:
         nothing_sent(exc)
+    state.pop("editor.in_flight", None)
 
 
 def _confirm() -> None:

@@ -370,22 +370,7 @@ def _fitted_finish(done: submissions.Finish) -> submissions.Finish:
 
 def _unsaved(submission_id: int, row: dict[str, Any], done: submissions.Finish) -> Entry:
     """The row as it would read had the answer been written; in no session, never saved."""
-    ids = {key: value for key, value in done.ids.items() if key in _ID_COLUMNS and value}
-    return entry_from(
-        {
-            **row,
-            **ids,
-            "id": submission_id,
-            "outcome": done.outcome,
-            "finished_at": done.finished_at,
-            "http_status": done.http_status,
-            "message": done.message,
-            "response_body": done.response_body,
-            "error": done.error,
-            "action_event": done.action_event,
-            "duration_ms": done.duration_ms,
-        }
-    )
+    return entry_from({**row, **done.values(), "id": submission_id})
 
 
 _ID_COLUMNS = ("order_id", "customer_id", "enquiry_id", "contact_id")

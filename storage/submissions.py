@@ -136,7 +136,22 @@ class Finish:
     action_event: str = ""
     duration_ms: float | None = None
 
+    def values(self) -> dict[str, Any]:
+        """The columns this answer writes (ids only where Kapture gave one)."""
+        written = {
+            "outcome": self.outcome,
+            "finished_at": self.finished_at,
+            "http_status": self.http_status,
+            "message": self.message,
+            "response_body": self.response_body,
+            "error": self.error,
+            "action_event": self.action_event,
+            "duration_ms": self.duration_ms,
+        }
+        return written | {key: value for key, value in self.ids.items() if key in _ID_KEYS and value}
 
+
+_ID_KEYS = ("order_id", "customer_id", "enquiry_id", "contact_id")
 # Core statements built once and executed with parameters: building them per call (ORM
 # ``values()`` coercion, cache keys) cost more than the database work itself.
 _TABLE = Submission.__table__
@@ -159,20 +174,7 @@ def begin(session: Session, *, phone_region: str = DEFAULT_PHONE_REGION, **value
 
 def finish(session: Session, submission_id: int, done: Finish) -> None:
     """Record the outcome of a pending submission."""
-    values: dict[str, Any] = {
-        "submission_id": submission_id,
-        "outcome": done.outcome,
-        "finished_at": done.finished_at,
-        "http_status": done.http_status,
-        "message": done.message,
-        "response_body": done.response_body,
-        "error": done.error,
-        "action_event": done.action_event,
-        "duration_ms": done.duration_ms,
-    }
-    for key in ("order_id", "customer_id", "enquiry_id", "contact_id"):
-        if done.ids.get(key):
-            values[key] = done.ids[key]
+    values: dict[str, Any] = {"submission_id": submission_id, **done.values()}
     # The SET clause is made from the parameters given, so ids absent here are left as they are.
     session.connection().execute(_FINISH, values)
 

@@ -19,6 +19,25 @@ def token(ns: str, content: str) -> str:
     return hashlib.sha256(f"{session}|{ns}|{generation}|{content}".encode()).hexdigest()
 
 
+def sending(ns: str, token: str) -> None:
+    """Note the send under way (call before sending): the answer can be found again by its token.
+
+    Streamlit ends a run to start the next as soon as the person types or clicks, which can be
+    before the answer it was handed is stored.
+    """
+    st.session_state[f"{ns}.in_flight"] = token
+
+
+def sent(ns: str) -> None:
+    """The answer of the send under way is stored: nothing to find again."""
+    st.session_state.pop(f"{ns}.in_flight", None)
+
+
+def cut_short(ns: str) -> str | None:
+    """The token of a send whose run ended before its answer was stored, if any."""
+    return st.session_state.get(f"{ns}.in_flight") or None
+
+
 def again(ns: str, answered: int | None) -> None:
     """Send the same once more, on purpose, after the answer of journal entry ``answered``.
 

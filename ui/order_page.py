@@ -74,17 +74,16 @@ def run(ns: str, *, updating: bool) -> None:
 
 
 def _answered(ns: str, done: Submitted | None) -> None:
-    state = st.session_state
     row = done.submission if done is not None else None
     if row is not None and meaning(row.outcome, row.http_status).may_have_created:
         desk.sent(ns, order_form.read(ns))  # a refresh must not bring back an order that may exist already
-    state.pop(f"{ns}.in_flight", None)
+    once.sent(ns)
 
 
 def _recover(ns: str) -> None:
     """A send whose run was cut short (the person typed or clicked while it went): its answer."""
     state = st.session_state
-    token = state.get(f"{ns}.in_flight")
+    token = once.cut_short(ns)
     if not token:
         return
     try:
@@ -206,7 +205,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str
     token = once.token(ns, json.dumps(payload.to_payload(), sort_keys=True))
     # Written before sending: if the person touches anything while it goes, Streamlit ends this
     # run before the answer is stored, and the next run reads it back from the journal (_recover).
-    state[f"{ns}.in_flight"] = token
+    once.sending(ns, token)
     try:
         state[f"{ns}.last"] = resources.submitter().submit(
             payload,
@@ -217,7 +216,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str
         )
     except SEND_BLOCKERS as exc:
         state.pop(f"{ns}.last", None)
-        state.pop(f"{ns}.in_flight", None)
+        once.sent(ns)
         state[f"{ns}.blocked"] = exc  # said under Submit once the page is drawn again
 
 

@@ -320,7 +320,7 @@ def _recover() -> None:
     # Streamlit ends a run to start the next when the person touches anything: a send cut short
     # that way has its answer in the journal, under its token.
     state = st.session_state
-    token = state.get("editor.in_flight")
+    token = once.cut_short("editor")
     if not token:
         return
     try:
@@ -329,7 +329,7 @@ def _recover() -> None:
         return
     if done is not None:
         state["editor.last"] = done
-    state.pop("editor.in_flight", None)
+    once.sent("editor")
 
 
 def _send(text: str, *, confirm: bool, headers: dict[str, str] | None = None) -> None:
@@ -341,14 +341,14 @@ def _send(text: str, *, confirm: bool, headers: dict[str, str] | None = None) ->
     # The headers are part of what is sent: the same text with other headers is another send.
     content = text + "".join(f"\n{name}: {value}" for name, value in (headers or {}).items())
     token = once.token("editor", content)
-    state["editor.in_flight"] = token  # read back by answer() if this run is cut short while it goes
+    once.sending("editor", token)  # read back by answer() if this run is cut short while it goes
     try:
         state["editor.last"] = resources.submitter().submit_text(
             text, context=context, token=token, confirm_duplicate=confirm, headers=headers
         )
     except SEND_BLOCKERS as exc:
         nothing_sent(exc)
-    state.pop("editor.in_flight", None)
+    once.sent("editor")
 
 
 def _confirm() -> None:

@@ -207,21 +207,19 @@ class KaptureClient:
 
     def send_raw(
         self,
-        body: str | bytes,
+        body: str,
         *,
         path: str = ADD_UPDATE_PATH,
         operation: str = "raw",
         headers: Mapping[str, str] | None = None,
     ) -> KaptureResult:
-        """Send the body byte for byte, as QA typed it, with any extra headers; classify the answer.
+        """Send the text as it is, UTF-8 encoded, with any extra headers; classify the answer.
 
         Extra headers may replace Content-Type; the login, the host and the framing are the
         client's own (``ValueError`` names the header, never its value).
         """
-        data = utf8(body) if isinstance(body, str) else body
-        text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
         extra = extra_headers(headers or {})
-        return self._post(path, data, operation=operation, request_text=text, headers=extra)
+        return self._post(path, utf8(body), operation=operation, request_text=body, headers=extra)
 
     def _post(
         self,

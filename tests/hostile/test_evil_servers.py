@@ -461,3 +461,21 @@ def test_a_mistyped_proxy_setting_never_shows_its_password(monkeypatch: pytest.M
     assert result.outcome is Outcome.NETWORK_ERROR
     assert "S3cretProxyPass" not in result.error + result.explanation
     assert "proxy" in result.error
+
+
+def test_a_certificate_nobody_vouches_for_is_named_and_nothing_was_sent(
+    serve: Serve, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same self-signed certificate, but this time the client was not told to trust it.
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = serve(drip_status_line, scheme="https", tls=context)
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    with KaptureClient(server.url, token=TOKEN, timeout=TIMEOUT) as kc:
+        result = kc.add_order(vendor_example())
+    assert server.requests == [], "the order went to a server whose certificate was not checked"
+    assert result.outcome is Outcome.NETWORK_ERROR
+    assert result.error == "the server's certificate was not trusted"
+    assert TOKEN not in result.explanation

@@ -1,20 +1,30 @@
 """What a person had typed — the order forms and their name — kept across a refresh or a restart.
 
 A browser tab is a "desk": a random key the frame keeps in the page's address (``?desk=…``), so a
-refresh, which starts a new Streamlit session, finds its forms again. Keeping is best effort: a log
-that cannot be written loses nothing already sent and is said on every page by the frame, so a
-failure here is not said twice. A form is forgotten once its order is sent, and any after a week.
+refresh, which starts a new Streamlit session, finds its forms again. An address is easily copied
+and sent, so the key alone opens nothing: a desk belongs to the browser whose first write made it
+(``browser``), and only that browser reads it back or writes to it. A key no browser owns yet — a
+crafted one, or one that was never written — opens nothing either.
+
+Keeping is best effort: a log that cannot be written loses nothing already sent and is said on
+every page by the frame, so a failure here is not said twice. A form is forgotten once its order is
+sent, and a whole desk a week after it was last used.
 """
 
 from __future__ import annotations
 
+import binascii
+import hashlib
+import hmac
 import json
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from services.drafts import Draft
 from services.journal import Journal
@@ -23,7 +33,23 @@ from storage import forms
 KEPT_FOR = timedelta(days=7)
 _NAME = "name"
 _DESK = re.compile(r"[0-9a-f]{32}")
+# A fixed, app-specific key: the browser's token is 128 random bits, so its hash cannot be guessed
+# back with or without a secret key, and a key kept next to the hashes would add nothing. It keeps
+# the stored value from matching any other use of the same token.
+_OWNER_KEY = b"kapture-order-desk/desk-owner/v1"
+_TOKEN_BYTES = 16  # what the web server's XSRF token holds; a shorter one is not a browser's
 _log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A desk as one browser holds it: the key from the address and the browser's identity."""
+
+    key: str
+    browser: str
+
+    def __repr__(self) -> str:
+        return "Desk(…)"  # both are bearers of what was typed: never logged
 
 
 def new_desk() -> str:
@@ -36,12 +62,59 @@ def is_desk(text: object) -> bool:
     return isinstance(text, str) and _DESK.fullmatch(text) is not None
 
 
-def keep_draft(journal: Journal, desk: str, form: str, draft: Draft) -> None:
+def browser(xsrf_cookie: str | None) -> str | None:
+    """This browser's identity: a keyed hash of the token in the web server's XSRF cookie, or None.
+
+    The cookie reads ``2|<mask>|<masked token>|<time>``; the mask changes on every page load, the
+    token (mask XOR masked token) stays for the browser's session. Anything else is no identity.
+    """
+    parts = (xsrf_cookie or "").strip("\"'").split("|")
+    if len(parts) != 4 or parts[0] != "2":
+        return None
+    try:
+        mask, masked = binascii.a2b_hex(parts[1]), binascii.a2b_hex(parts[2])
+    except (binascii.Error, ValueError):
+        return None
+    if len(mask) != 4 or len(masked) < _TOKEN_BYTES:
+        return None
+    token = bytes(byte ^ mask[i % 4] for i, byte in enumerate(masked))
+    return hmac.new(_OWNER_KEY, token, hashlib.sha256).hexdigest()
+
+
+def owns(journal: Journal, desk: Desk) -> bool:
+    """True when this browser made the desk; the desk's week starts again. Week-old desks go first."""
+    _expire(journal)
+    try:
+        with journal.sessions.begin() as session:
+            if not _owned(session, desk):
+                return False
+            forms.touch(session, desk=desk.key, now=datetime.now(UTC))
+            return True
+    except SQLAlchemyError as exc:  # its text may hold the database URL: the type alone is logged
+        _log.warning("could not read a desk's owner: %s", type(exc).__name__)
+        return False
+
+
+def duplicate(journal: Journal, desk: Desk) -> Desk:
+    """A new desk for the same browser with a copy of this one's forms and name (a duplicated tab)."""
+    copied = Desk(new_desk(), desk.browser)
+    try:
+        with journal.sessions.begin() as session:
+            if _owned(session, desk):
+                now = datetime.now(UTC)
+                forms.claim(session, desk=copied.key, owner=copied.browser, now=now)
+                forms.copy(session, source=desk.key, target=copied.key, now=now)
+    except SQLAlchemyError as exc:
+        _log.warning("could not copy a desk: %s", type(exc).__name__)
+    return copied
+
+
+def keep_draft(journal: Journal, desk: Desk, form: str, draft: Draft) -> None:
     """Keep a form's draft for this desk."""
     _write(journal, desk, form, json.dumps(draft.to_dict(), ensure_ascii=False))
 
 
-def kept_draft(journal: Journal, desk: str, form: str) -> Draft | None:
+def kept_draft(journal: Journal, desk: Desk, form: str) -> Draft | None:
     """The draft kept for a form of this desk, if any (one that no longer reads is dropped)."""
     content = _read(journal, desk, form)
     try:
@@ -50,14 +123,13 @@ def kept_draft(journal: Journal, desk: str, form: str) -> Draft | None:
         return None
 
 
-def keep_name(journal: Journal, desk: str, name: str) -> None:
+def keep_name(journal: Journal, desk: Desk, name: str) -> None:
     """Keep the name the person gave."""
     _write(journal, desk, _NAME, json.dumps(name, ensure_ascii=False))
 
 
-def kept_name(journal: Journal, desk: str) -> str:
-    """The name kept for this desk ("" if none); forms older than ``KEPT_FOR`` go at the same time."""
-    _expire(journal)
+def kept_name(journal: Journal, desk: Desk) -> str:
+    """The name kept for this desk ("" if none)."""
     content = _read(journal, desk, _NAME)
     try:
         name = json.loads(content) if content else ""
@@ -66,27 +138,50 @@ def kept_name(journal: Journal, desk: str) -> str:
     return name if isinstance(name, str) else ""
 
 
-def forget(journal: Journal, desk: str, form: str) -> None:
+def forget(journal: Journal, desk: Desk, form: str) -> None:
     """Drop what was kept for a form: its order was sent, or the form was cleared."""
     try:
         with journal.sessions.begin() as session:
-            forms.forget(session, desk=desk, form=form)
+            if _owned(session, desk):
+                forms.forget(session, desk=desk.key, form=_form(form))
     except SQLAlchemyError as exc:
         _log.warning("could not forget a kept form: %s", type(exc).__name__)
 
 
-def _write(journal: Journal, desk: str, form: str, content: str) -> None:
+def _form(form: str) -> str:
+    if form == forms.OWNER:  # a form by that name would overwrite who owns the desk
+        raise ValueError(f"{form!r} is not a form's name")
+    return form
+
+
+def _owned(session: Session, desk: Desk) -> bool:
+    owner = forms.read(session, desk=desk.key, form=forms.OWNER)
+    return owner is not None and hmac.compare_digest(owner.encode(), desk.browser.encode())
+
+
+def _write(journal: Journal, desk: Desk, form: str, content: str) -> None:
+    form = _form(form)
     try:
         with journal.sessions.begin() as session:
-            forms.save(session, desk=desk, form=form, content=content, now=datetime.now(UTC))
-    except SQLAlchemyError as exc:  # its text may hold the database URL: the type alone is logged
+            now = datetime.now(UTC)
+            if forms.read(session, desk=desk.key, form=forms.OWNER) is None:
+                # The first write makes the desk this browser's: an insert, so a second browser
+                # claiming the same key at the same moment fails instead of taking it over.
+                forms.claim(session, desk=desk.key, owner=desk.browser, now=now)
+            elif _owned(session, desk):
+                forms.touch(session, desk=desk.key, now=now)
+            else:
+                _log.warning("refused to keep a form in a desk another browser owns")
+                return
+            forms.save(session, desk=desk.key, form=form, content=content, now=now)
+    except SQLAlchemyError as exc:
         _log.warning("could not keep a form: %s", type(exc).__name__)
 
 
-def _read(journal: Journal, desk: str, form: str) -> str | None:
+def _read(journal: Journal, desk: Desk, form: str) -> str | None:
     try:
         with journal.sessions() as session:
-            return forms.read(session, desk=desk, form=form)
+            return forms.read(session, desk=desk.key, form=_form(form)) if _owned(session, desk) else None
     except SQLAlchemyError as exc:
         _log.warning("could not read a kept form: %s", type(exc).__name__)
         return None

@@ -7,9 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+import streamlit.runtime.context
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from sandbox import Sandbox
+from storage.models import SavedForm
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NEW, UPDATE = "views/new_order.py", "views/update_order.py"
@@ -25,6 +29,29 @@ def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox: Sandbox) -
     monkeypatch.setenv("KAPTURE_PASSWORD", "sandbox")
     monkeypatch.setenv("KAPTURE_TIMEOUT_SECONDS", "1")
     monkeypatch.setenv("KAPTURE_DATABASE_URL", f"sqlite:///{tmp_path / 'journal.db'}")
+
+
+# Streamlit's XSRF cookie as a browser sends it (the token's mask changes on every page load).
+BROWSER = "2|72bab2c5|4ba13af62743c9b39d0db6f1689c1896|1795840135"
+SAME_BROWSER = "2|6d6656cc|547ddeff389f2dba82d152f87740fc9f|1795840135"  # the same token, another mask
+OTHER_BROWSER = "2|8b7f511c|f5e4ccd15b5858b228135be0e1cfe577|1795840149"
+
+
+class Client:
+    """The browser AppTest's sessions come from: AppTest has none, so its cookies are given here."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {"_streamlit_xsrf": BROWSER}
+        self.headers: dict[str, str] = {}
+        self.remote_ip: str | None = "127.0.0.1"
+
+
+@pytest.fixture(autouse=True)
+def client(monkeypatch: pytest.MonkeyPatch) -> Client:
+    """What ``st.context.cookies`` reads, as a real browser session would send it (ui/desk.py)."""
+    client = Client()
+    monkeypatch.setattr(streamlit.runtime.context, "_get_client_context", lambda: client)
+    return client
 
 
 def open_page(page: str, operator: str = "Meera") -> AppTest:
@@ -410,16 +437,29 @@ def test_the_submit_button_is_ready_again_once_the_answer_is_in(sandbox: Sandbox
     assert button.label == "Submit order" and not button.disabled  # ready again once the answer is in
 
 
-def reopened(at: AppTest, page: str = NEW) -> AppTest:
+def reopened(at: AppTest, page: str = NEW, desk: str | None = None) -> AppTest:
     """The same browser tab after a refresh (or the server after a restart): a new session, same address."""
+    desk = desk or at.session_state["desk.key"]
     again = AppTest.from_file(APP, default_timeout=20)
-    again.query_params["desk"] = at.session_state["desk.key"]
+    again.query_params["desk"] = desk
     again.run()
+    written = again.query_params.get("desk")  # the key the frame put in the address: this one, or a fresh one
     again.switch_page(page)
-    again.query_params["desk"] = at.session_state["desk.key"]  # the frame writes it back on every page
+    if written:
+        again.query_params["desk"] = written  # the frame writes it back on every page
     again.run()
     assert not again.exception
     return again
+
+
+def kept_rows(tmp_path: Path) -> list[str]:
+    """The forms kept in this test's journal, whoever's."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'journal.db'}")
+    try:
+        with Session(engine) as session:
+            return list(session.scalars(select(SavedForm.form)))
+    finally:
+        engine.dispose()
 
 
 def test_a_refresh_keeps_the_draft_and_the_name(sandbox: Sandbox) -> None:
@@ -438,15 +478,52 @@ def test_a_refresh_keeps_the_draft_and_the_name(sandbox: Sandbox) -> None:
     assert list(sandbox.state.requests) == []
 
 
-def test_an_address_without_a_desk_or_with_a_forged_one_starts_blank(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("given", ["../../etc/passwd", "0123456789abcdef" * 2])  # not a key; never issued
+def test_an_address_without_a_desk_or_with_a_forged_one_starts_blank(sandbox: Sandbox, given: str) -> None:
     at = fill(open_page(NEW), customer_name="Asha Traders")
     other = AppTest.from_file(APP, default_timeout=20)
-    other.query_params["desk"] = "../../etc/passwd"
+    other.query_params["desk"] = given
     other.run()
     other.switch_page(NEW).run()
     assert other.text_input(key="order.customer_name").value == ""
-    assert other.session_state["desk.key"] != at.session_state["desk.key"]
+    assert other.session_state["desk.key"] not in (at.session_state["desk.key"], given)
     assert other.text_input(key="operator").value == ""
+
+
+def test_a_link_opened_in_another_browser_starts_blank_and_leaves_the_draft_alone(
+    sandbox: Sandbox, client: Client
+) -> None:
+    """A copied address, or one an attacker made, carries a key: only the browser that typed gets it back."""
+    at = fill(open_page(NEW), customer_name="Asha Traders", city="Pune")
+    mine = at.session_state["desk.key"]
+
+    client.cookies["_streamlit_xsrf"] = OTHER_BROWSER  # a colleague opens the link
+    theirs = reopened(at)
+    assert theirs.text_input(key="operator").value == ""
+    assert theirs.text_input(key="order.customer_name").value == ""
+    assert theirs.session_state["desk.key"] != mine
+    assert theirs.query_params["desk"] == theirs.session_state["desk.key"]  # a fresh key in the address
+    fill(theirs, customer_name="Ravi Stores").text_input(key="operator").input("Imran").run()
+
+    client.cookies["_streamlit_xsrf"] = SAME_BROWSER  # the first browser, after a refresh
+    again = reopened(at, desk=mine)
+    assert again.session_state["desk.key"] == mine
+    assert again.text_input(key="operator").value == "Meera"
+    assert again.text_input(key="order.customer_name").value == "Asha Traders"
+    assert again.text_input(key="order.city").value == "Pune"
+
+
+def test_without_a_browser_cookie_nothing_is_kept_across_sessions(
+    sandbox: Sandbox, client: Client, tmp_path: Path
+) -> None:
+    """XSRF protection off: no browser can be told apart, so none is given what another typed."""
+    client.cookies.clear()
+    at = fill(open_page(NEW), customer_name="Asha Traders")
+    assert "desk" not in at.query_params
+    again = reopened(at)
+    assert again.text_input(key="order.customer_name").value == ""
+    assert again.text_input(key="operator").value == ""
+    assert kept_rows(tmp_path) == []
 
 
 def test_after_an_order_went_through_a_refresh_starts_a_fresh_form(sandbox: Sandbox) -> None:

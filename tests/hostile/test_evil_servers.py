@@ -197,14 +197,20 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cert, key
 
 
+@pytest.fixture
+def tls(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    """A server's TLS context with the self-signed certificate."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    return context
+
+
 def test_a_send_over_tls_ends_by_its_deadline(
-    serve: Serve, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    serve: Serve, certificate: tuple[Path, Path], tls: ssl.SSLContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The cut goes through the TLS layer: the answer drips after a real handshake.
-    cert, key = certificate
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    server = serve(drip_status_line, scheme="https", tls=context)
+    cert, _ = certificate
+    server = serve(drip_status_line, scheme="https", tls=tls)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # the client reads it once, when made
     with KaptureClient(server.url, token=TOKEN, timeout=TIMEOUT) as kc:
         started = time.monotonic()
@@ -464,13 +470,10 @@ def test_a_mistyped_proxy_setting_never_shows_its_password(monkeypatch: pytest.M
 
 
 def test_a_certificate_nobody_vouches_for_is_named_and_nothing_was_sent(
-    serve: Serve, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    serve: Serve, tls: ssl.SSLContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The same self-signed certificate, but this time the client was not told to trust it.
-    cert, key = certificate
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    server = serve(drip_status_line, scheme="https", tls=context)
+    server = serve(drip_status_line, scheme="https", tls=tls)
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
     with KaptureClient(server.url, token=TOKEN, timeout=TIMEOUT) as kc:

@@ -324,6 +324,15 @@ def phone_preview(typed: str, region: str) -> str:
     return f"Sent to Kapture as {phone.sent}" + (extension if phone.extension else "")
 
 
+def phone_warning(typed: str, region: str) -> str:
+    """A plain warning when a typed phone has the right length but no real number looks so; else ""."""
+    phone = read_phone(typed, region)
+    if not phone.sent or phone.real:  # blank, refused (problems() says so), or fine
+        return ""
+    where = f" in {phone.country}" if phone.country else ""
+    return f"This does not look like a real phone number{where} — check it. It can still be sent."
+
+
 def _sent_phone(typed: str, region: str | None) -> str:
     return (read_phone(typed, region).sent if region else "") or typed.strip()
 

@@ -48,7 +48,7 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # The client sets these itself: the credential from the connection's login, the framing from the body.
 _SET_BY_THE_CLIENT = {
     "authorization": "Authorization is set by Order Desk from the connection's login and cannot be typed "
-    "here (it would be shown on screen and kept in the log)",
+    "here (what is typed here stays on screen, and goes into the code snippets)",
     "content-length": "Content-Length is worked out from the body and cannot be set by hand",
     "transfer-encoding": "Transfer-Encoding is chosen by the HTTP client and cannot be set by hand",
     "host": "Host comes from the Kapture address and cannot be set by hand",
@@ -60,7 +60,7 @@ def parse_headers(text: str) -> tuple[dict[str, str], list[str]]:
     """Extra request headers typed one per line (``Name: value``), and what is wrong with them.
 
     Blank lines and lines starting with ``#`` are skipped. Authorization is refused whatever its
-    case: the credential is never typed, shown or logged.
+    case: the credential is never typed nor shown. (No header is journaled: ``services.submit``.)
     """
     headers: dict[str, str] = {}
     problems: list[str] = []

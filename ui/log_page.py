@@ -17,7 +17,7 @@ from services import log, outcomes
 from services.compare import compare, parse_or_text
 from services.log import GROUPS, Entry, SubmissionFilter
 from services.payloads import curl, parse, pretty
-from services.submit import SOURCES, Context, Status
+from services.submit import SOURCES, Context, Status, Submitted
 from ui import clock, duplicate, once, resources
 from ui.text import QUOTE_LIMIT, code, md, option
 from ui.widgets import SEND_BLOCKERS, changes_table, nothing_sent, operator_named
@@ -31,6 +31,8 @@ OUTCOME_COLOURS = {
     "unreadable answer": "#f9a825", "network error": "#546e7a", "no answer in time": "#fbc02d",
     "invalid": "#b0bec5", "pending": "#1565c0", "unknown": "#8d6e63",
 }  # fmt: skip
+_RESENT = "log.resent"  # (entry id, the answer of its last "Send again"): shown while it is open
+_RESENDING = "log.resending"  # the entry whose "Send again" is on its way, for _recover
 _CHART_DAYS = 92  # up to a quarter, every day of the range has its place, empty or not
 _UNKNOWN_HELP = (
     "Nobody knows whether Kapture created this order: the answer never came, could not be read, "
@@ -58,7 +60,11 @@ def filters() -> SubmissionFilter:
     search.text_input(
         "Search",
         key="log.text",
-        placeholder="Words of a customer's name or Kapture's message, a phone, email, order id, or #entry",
+        placeholder="Name, phone, order id or #entry",  # short: it must fit a phone's width
+        help=(
+            "Finds words of a customer's name or of Kapture's message, a phone (written any way), "
+            "an email, an order id, or an entry's number such as #123."
+        ),
         persist_state="session",
     )
     chosen = dates.date_input(
@@ -206,6 +212,8 @@ def table(where: SubmissionFilter) -> Entry | None:
     state = st.session_state
     if state.get("log.filter") != repr(where):  # new filters: back to the first page
         state["log.filter"], state["log.page"], state["log.open"] = repr(where), 1, None
+    _recover()
+    _resent_elsewhere()
     number = int(state.get("log.page", 1))
     found = log.page(resources.journal(), where, number, PER_PAGE)
     if found.total == 0:
@@ -387,12 +395,16 @@ def _actions(row: Entry) -> None:
         _diff(row, int(other))
     confirm = st.session_state.pop("log.resend_confirm", False)
     sure = st.session_state.pop("log.resend_sure_clicked", None) == row.id
-    if not (resend_clicked or confirm or sure) or not operator_named():
-        return
-    if resend_clicked and log.may_have_made(row):
-        _ask_before_repeating(row)  # a second order in Kapture, unless the person means it
-        return
-    _resend(row, confirm=confirm or sure)
+    if resend_clicked:
+        st.session_state.pop(_RESENT, None)  # a new act: the last answer makes way for it
+    if (resend_clicked or confirm or sure) and operator_named():
+        if resend_clicked and log.may_have_made(row):
+            _ask_before_repeating(row)  # a second order in Kapture, unless the person means it
+            return
+        _resend(row, confirm=confirm or sure)
+    resent = st.session_state.get(_RESENT)
+    if resent is not None and resent[0] == row.id:
+        _show_resent(resent[1])
 
 
 def _ask_before_repeating(row: Entry) -> None:
@@ -438,34 +450,76 @@ def _diff(row: Entry, other_id: int) -> None:
 
 
 def _resend(row: Entry, *, confirm: bool) -> None:
-    operator = str(st.session_state.get("operator") or "").strip()
+    state = st.session_state
+    operator = str(state.get("operator") or "").strip()
     context = Context(source="replay", operator=operator, template=row.template, variant=row.variant)
     # One token per entry and per answer confirmed: repeated clicks are one send.
     token = once.token("log", f"resend {row.id}")
+    # Written before sending: if the person touches anything while it goes, Streamlit ends this
+    # run before the answer is stored, and the next run reads it back from the journal (_recover).
+    state[_RESENDING] = row.id
+    once.sending("log", token)
     try:
         done = resources.submitter().submit_text(
             row.request_body, context=context, token=token, confirm_duplicate=confirm
         )
     except SEND_BLOCKERS as exc:
+        once.sent("log")
         nothing_sent(exc)
         return
     if done.status is Status.DUPLICATE and done.earlier is not None:
-        st.session_state["log.resend_after"] = done.earlier.id
-        duplicate.warn(done.earlier, key="log.resend_yes", on_confirm=_confirm_resend)
+        state["log.resend_after"] = done.earlier.id
+    state[_RESENT] = (row.id, done)
+    once.sent("log")
+
+
+def _recover() -> None:
+    """A "Send again" whose run was cut short (the person typed or clicked while it went): its answer."""
+    state = st.session_state
+    token = once.cut_short("log")
+    if not token:
+        return
+    try:
+        done = resources.submitter().answer_of(token)
+    except SEND_BLOCKERS:
+        return
+    if done is not None:
+        state[_RESENT] = (state.get(_RESENDING), done)
+    once.sent("log")
+
+
+def _show_resent(done: Submitted, *, entry: int | None = None) -> None:
+    """The answer of a "Send again"; ``entry`` names the entry sent again when it is not the one open."""
+    of = f"Entry #{entry}: " if entry is not None else ""
+    if done.status is Status.DUPLICATE and done.earlier is not None:
+        if entry is None:  # its "send anyway" needs the entry open
+            duplicate.warn(done.earlier, key="log.resend_yes", on_confirm=_confirm_resend)
         return
     sent = done.submission
     if sent is None:
-        st.info("Nothing was sent.", icon=":material/info:")
+        st.info(f"{of}Nothing was sent.", icon=":material/info:")
         return
     what = md(sent.outcome) + (f", order {md(sent.order_id)}" if sent.order_id else "")
     if done.status is Status.REPEAT:  # the same click again: the send it names happened before
         st.info(
-            f"Nothing new was sent: that click repeated the “Send again” already made, which is entry "
+            f"{of}Nothing new was sent: that click repeated the “Send again” already made, which is entry "
             f"#{sent.id} ({what}).",
             icon=":material/info:",
         )
         return
-    st.success(f"Sent again to {md(sent.profile_name)} as entry #{sent.id}: {what}")
+    st.success(f"{of}Sent again to {md(sent.profile_name)} as entry #{sent.id}: {what}")
+
+
+def _resent_elsewhere() -> None:
+    """The last "Send again" when its entry is no longer open (a filter changed while it went)."""
+    state = st.session_state
+    resent = state.get(_RESENT)
+    if resent is None or resent[0] == state.get("log.open"):
+        return
+    if state.get("log.open") is not None or resent[0] is None:  # another entry opened: done with it
+        state.pop(_RESENT, None)
+        return
+    _show_resent(resent[1], entry=resent[0])
 
 
 def _confirm_resend() -> None:

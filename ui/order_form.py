@@ -20,6 +20,7 @@ from services.drafts import (
     Draft,
     ExtraField,
     phone_preview,
+    phone_warning,
 )
 from ui.text import md
 
@@ -85,8 +86,13 @@ def render(
             st.markdown(f":red[{md(problems[name])}]")
 
     def sent_as(name: str, key: str) -> None:
-        if region and name not in problems and (preview := phone_preview(str(state.get(key) or ""), region)):
+        if not region or name in problems:
+            return
+        typed = str(state.get(key) or "")
+        if preview := phone_preview(typed, region):
             st.caption(md(preview))
+        if warning := phone_warning(typed, region):  # a warning, not a block: the number may be new
+            st.caption(f":orange[:material/warning: {md(warning)}]")
 
     def looks_wrong(key: str, *, future: bool) -> None:
         # A warning, not a block: an order entered late, or a follow-up already due, can be right.

@@ -34,7 +34,10 @@ from ui.widgets import SEND_BLOCKERS, nothing_sent, operator_named
 TEXT = "editor.text"
 HEADERS = "editor.headers"
 # The text box and its line numbers share one monospace grid: a line of the gutter is a line of
-# text only if both use the same font, size and line height, and the text never wraps.
+# text only if both use the same font, size and line height, the text never wraps, and the box
+# never scrolls inside. Streamlit's height="content" stops growing at 6.5 times the box's first
+# height (429 px: about 20 lines) and scrolls past it, which left the numbers behind; with no
+# max-height it grows with every line, and the page scrolls both together.
 _LINE_PX = 21
 _PAD_PX = 8
 _EDITOR_CSS = f"""<style>
@@ -42,7 +45,7 @@ _EDITOR_CSS = f"""<style>
 .st-key-editor-frame textarea {{
   font-family: "Source Code Pro", ui-monospace, monospace; font-size: 14px;
   line-height: {_LINE_PX}px; padding: {_PAD_PX}px 12px; white-space: pre; overflow-wrap: normal;
-  overflow-x: auto; tab-size: 4;
+  overflow-x: auto; tab-size: 4; max-height: none !important;
 }}
 .st-key-editor-frame .editor-gutter {{
   margin: 0; padding: {_PAD_PX + 1}px 8px {_PAD_PX + 1}px 4px; min-width: 3.2em; text-align: right;
@@ -180,8 +183,29 @@ def checks(text: str) -> tuple[Any, SyntaxProblem | None]:
         ):
             for finding in findings:
                 where = f"**Line {lines[finding.path]}** · " if finding.path in lines else ""
-                st.markdown(f"- {where}{md(finding.message)}")
+                st.markdown(f"- {where}{_finding(finding.message)}")
     return value, None
+
+
+def _finding(message: str) -> str:
+    """A lint message as markdown: its `field` names in monospace, every character as written.
+
+    kapture's messages mark field names with backticks; the names come from the payload (outside
+    text), so each piece still goes through ``code`` or ``md``: nothing in it can become markup.
+    """
+    pieces = message.split("`")
+    if len(pieces) % 2 == 0:  # a backtick without its pair (a field name holding one): all as written
+        return md(message)
+    # A field named "" still shows where its name would be.
+    return "".join((code(piece) or md('""')) if n % 2 else _spaced(piece) for n, piece in enumerate(pieces))
+
+
+def _spaced(text: str) -> str:
+    # md() trims its text; the spaces around a field name are part of the sentence.
+    core = text.strip()
+    if not core:
+        return " " if text else ""
+    return text[: len(text) - len(text.lstrip())] + md(core) + text[len(text.rstrip()) :]
 
 
 def headers_box() -> tuple[dict[str, str], bool]:
@@ -189,7 +213,9 @@ def headers_box() -> tuple[dict[str, str], bool]:
     with st.expander("Request headers", expanded=bool(st.session_state.get(HEADERS, "").strip())):
         st.caption(
             "Always sent: `Content-Type: application/json` and `Authorization` from the connection's login "
-            "(never shown). Add headers to test how Kapture answers them, one per line as `Name: value`."
+            "(never shown). Add headers to test how Kapture answers them, one per line as `Name: value`. "
+            "They go with each send from here and into the code below, but the submission log does not "
+            "keep them: it keeps the body and Kapture's answer."
         )
         st.text_area(
             "Extra headers",
@@ -306,12 +332,18 @@ def code_snippets(text: str) -> None:
         base_url = resources.active_profile().base_url
     except SettingsError:
         return
+    # The extra headers typed above, as they would be sent (a line with a problem is left out).
+    headers, problems = parse_headers(str(st.session_state.get(HEADERS, "")))
     with st.expander("Code that sends this payload (curl, Python, Node)"):
-        st.caption("The credential is a placeholder: set KAPTURE_TOKEN to base64 of username:password.")
+        st.caption(
+            "The credential is a placeholder: set KAPTURE_TOKEN to base64 of username:password."
+            + (" The extra request headers typed above are included." if headers else "")
+            + (" Header lines with a problem are left out." if problems else "")
+        )
         makers = SNIPPETS
         for tab, (name, make) in zip(st.tabs(list(makers)), makers.items(), strict=True):
             tab.code(
-                make(base_url, text),
+                make(base_url, text, headers=headers),
                 language={"curl": "bash", "Python": "python", "Node": "javascript"}[name],
             )
 

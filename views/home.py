@@ -33,9 +33,16 @@ if profile.is_sandbox:
         icon=":material/science:",
     )
     st.caption(
-        "To send real orders, set `KAPTURE_BASE_URL` (or `KAPTURE_SUBDOMAIN`) with "
-        "`KAPTURE_USERNAME` and `KAPTURE_PASSWORD` — see the README."
+        "To send real orders, Order Desk has to be connected to your company's Kapture: "
+        "ask whoever looks after Order Desk."
     )
+    # The how-to is for the person who runs the app, not for staff: kept folded away.
+    with st.expander("For whoever sets up Order Desk", icon=":material/build:"):
+        st.markdown(
+            "Set `KAPTURE_BASE_URL` (or `KAPTURE_SUBDOMAIN`) with `KAPTURE_USERNAME` and "
+            "`KAPTURE_PASSWORD` (or `KAPTURE_TOKEN`), in the environment or in `.streamlit/secrets.toml`, "
+            "then restart Order Desk. The README says more, and the Settings page shows what is in use."
+        )
 else:
     kind = "Production Kapture — orders are real" if profile.is_production else "Test Kapture"
     st.markdown(f"**{kind}** at {code(profile.base_url)}")

@@ -74,7 +74,7 @@ def group_of(outcome: str, http_status: int | None) -> str:
 
 
 def label_of(outcome: str, http_status: int | None = None) -> str:
-    """The short label of an outcome for people ("no answer in time")."""
+    """The short label of an outcome for people ("no answer")."""
     return outcomes.meaning(outcome, http_status).label
 
 

@@ -33,6 +33,12 @@ def abbreviation(moment: datetime | None = None, default: str | None = None) -> 
     return local.tzname() or here.key
 
 
+def label(default: str | None = None) -> str:
+    """The zone for a heading: "IST, Asia/Kolkata"; once when both say the same ("UTC")."""
+    short, full = abbreviation(default=default), name(default)
+    return short if short == full else f"{short}, {full}"
+
+
 def shown(moment: datetime, *, default: str | None = None, seconds: bool = True, year: bool = True) -> str:
     """A stored time as a person reads it, labelled: "27 Nov 2026, 09:14:46 IST"."""
     local = moment.astimezone(zone(default))

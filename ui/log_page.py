@@ -28,7 +28,7 @@ PER_PAGE = 50
 GROUP_COLOURS = dict(zip(GROUPS, ("#2e7d32", "#c62828", "#78909c", "#f9a825"), strict=True))
 OUTCOME_COLOURS = {
     "success": "#2e7d32", "rejected": "#c62828", "auth failed": "#ad1457", "HTTP error": "#ef6c00",
-    "unreadable answer": "#f9a825", "network error": "#546e7a", "no answer in time": "#fbc02d",
+    "unreadable answer": "#f9a825", "network error": "#546e7a", "no answer": "#fbc02d",
     "invalid": "#b0bec5", "pending": "#1565c0", "unknown": "#8d6e63",
 }  # fmt: skip
 _RESENT = "log.resent"  # (entry id, the answer of its last "Send again"): shown while it is open
@@ -203,8 +203,7 @@ def _day_label(day: date, span: int) -> str:
 
 
 def _zone_label() -> str:
-    default = _default_zone()
-    return f"{clock.abbreviation(default=default)}, {clock.name(default)}"
+    return clock.label(_default_zone())
 
 
 def table(where: SubmissionFilter) -> Entry | None:

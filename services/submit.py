@@ -249,22 +249,22 @@ class Submitter:
     def _refuse(
         self, body: str, data: Any, problems: list[Problem], operation: str, context: Context
     ) -> Submitted:
-        now = datetime.now(UTC)
+        row = self._row(body, data, operation, context, payload_hash(body, data))
         try:
             with self._journal.sessions.begin() as session:
                 submission_id = submissions.begin(
                     session,
-                    **self._row(body, data, operation, context, payload_hash(body, data)),
+                    **row,
                     outcome=INVALID,
-                    finished_at=now,
+                    finished_at=row["created_at"],  # refused at once: it ends as it begins
                     message=_fit("message", " ".join(p.message for p in problems)),
                     duration_ms=0.0,
                     phone_region=self._journal.phone_region,
                 )
-                row = submissions.get(session, submission_id)
+                refused = submissions.get(session, submission_id)
         except SQLAlchemyError as exc:
             raise unwritable(exc) from exc
-        return Submitted(Status.INVALID, submission=row, problems=problems)
+        return Submitted(Status.INVALID, submission=refused, problems=problems)
 
     def _recent_possible_order(self, session: Session, row: dict[str, Any]) -> Entry | None:
         return submissions.latest_same(

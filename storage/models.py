@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT one.
@@ -38,6 +40,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _words_of(source: str) -> Callable[[DefaultExecutionContext], str]:
+    """An insert's default for a words column: the words of ``source``, as storage.submissions folds them."""
+
+    def default(context: DefaultExecutionContext) -> str:
+        # Imported here: storage.submissions imports this module. A plain insert (bench seeding, a
+        # script) gets its words this way; the journal's own verbs write them themselves.
+        from storage.submissions import words_of
+
+        return words_of(context.get_current_parameters().get(source) or "")
+
+    return default
 
 
 class Base(DeclarativeBase):
@@ -81,6 +96,10 @@ class Submission(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(300), default="")
+    # The words of the name and of Kapture's message as the word index holds them (migration 0008):
+    # folded in Python by storage.submissions.words_of, the one rule the search text follows too.
+    name_words: Mapped[str] = mapped_column(Text, default=_words_of("customer_name"))
+    message_words: Mapped[str] = mapped_column(Text, default=_words_of("message"))
     # "Check in Kapture": when an unknown outcome was looked up, what was found, and the order id.
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     check_result: Mapped[str] = mapped_column(Text, default="")
@@ -140,8 +159,9 @@ class SavedForm(Base):
     __tablename__ = "saved_forms"
 
     desk: Mapped[str] = mapped_column(String(64), primary_key=True)  # one browser tab's random key
-    form: Mapped[str] = mapped_column(String(20), primary_key=True)  # "order", "update", "name"
-    content: Mapped[str] = mapped_column(Text)  # JSON
+    # "order", "update", "name", and "owner": the hash of the browser that may read the desk
+    form: Mapped[str] = mapped_column(String(20), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)  # JSON; the owner's hash as plain text
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     def __repr__(self) -> str:

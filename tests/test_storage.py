@@ -21,12 +21,13 @@ from storage.db import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, make_engine, upgrade
 from storage.models import Submission
 from storage.submissions import Finish, SubmissionFilter
 from storage.templates import TemplateNameTaken
+from tests.test_migrations import OLD_SUBMISSIONS
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SANDBOX = "http://127.0.0.1:8765"
 HASH = "a" * 64
 
-HEAD = "0007"  # the newest migration in storage/migrations/versions
+HEAD = "0008"  # the newest migration in storage/migrations/versions
 
 
 def row(**overrides: Any) -> dict[str, Any]:
@@ -131,9 +132,9 @@ def test_upgrading_from_0004_turns_old_phone_keys_into_e164(engine: Engine) -> N
     old_keys = ["9845012345", "9845012345", "9845012345", "0501234567", "22", ""]
     with engine.begin() as connection:  # rows as revision 0004 wrote them: the last ten digits
         connection.execute(
-            Submission.__table__.insert(),
+            OLD_SUBMISSIONS.insert(),  # 0004's columns: no words columns yet
             [
-                {**row(), "outcome": "success", "phone": p, "phone_key": k}
+                {**OLD_DEFAULTS, **row(), "outcome": "success", "phone": p, "phone_key": k}
                 for p, k in zip(phones, old_keys, strict=True)
             ],
         )
@@ -148,6 +149,14 @@ def test_upgrading_from_0004_turns_old_phone_keys_into_e164(engine: Engine) -> N
     }
     migrate(engine, "0004")  # and back: the last ten digits again
     assert phone_keys(engine) == dict(zip(phones, old_keys, strict=True))
+
+
+# What the model fills in by itself, for rows written straight into 0004's table.
+OLD_DEFAULTS = {
+    c.name: c.default.arg
+    for c in Submission.__table__.columns
+    if c.name in OLD_SUBMISSIONS.c and c.default is not None and not callable(c.default.arg)
+}
 
 
 def phone_keys(engine: Engine) -> dict[str, str]:

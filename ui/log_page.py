@@ -6,7 +6,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
 import altair as alt
@@ -15,7 +15,7 @@ import streamlit as st
 
 from services import log, outcomes
 from services.compare import compare, parse_or_text
-from services.log import GROUPS, Entry, SubmissionFilter
+from services.log import GROUPS, Entry, Page, SubmissionFilter
 from services.payloads import curl, parse, pretty
 from services.submit import SOURCES, Context, Status, Submitted
 from ui import clock, duplicate, once, resources
@@ -129,8 +129,20 @@ def _left_out(where: SubmissionFilter) -> None:
         st.caption("Not counted here: " + "; ".join(hidden) + ".")
 
 
-def overview(where: SubmissionFilter) -> None:
-    """Counts, success rate, durations, and a chart of submissions per day (the reader's days)."""
+def overview(where: SubmissionFilter, found: Page) -> None:
+    """Counts, success rate, durations, and a chart of submissions per day (the reader's days).
+
+    Not for a word so common that its matches were not all counted: an exact summary would read
+    every one of them (seconds at a million rows), so the page asks for dates instead.
+    """
+    if found.total_capped and _spans_over_a_month(where):
+        st.metric("Submissions", found.total_text)
+        st.caption(
+            f"{found.total_text.capitalize()} entries hold these words. To see how many exactly, the "
+            "success rate and the chart, add a word, or turn on “Only within these dates” with a month "
+            "or less."
+        )
+        return
     journal = resources.journal()
     zone = zone_name()
     summary, per_day = log.overview(journal, where, zone=zone)
@@ -152,6 +164,12 @@ def overview(where: SubmissionFilter) -> None:
     else:
         st.caption(" · ".join(f"**{name}** {count:,}" for name, count in log.by_group(summary).items()))
     st.altair_chart(_chart(log.days_by(per_day, technical=technical), where, technical), width="stretch")
+
+
+def _spans_over_a_month(where: SubmissionFilter) -> bool:
+    if where.created_from is None:
+        return True
+    return (where.created_to or datetime.now(UTC)) - where.created_from > timedelta(days=31)
 
 
 def _chart(rows: list[tuple[date, str, int]], where: SubmissionFilter, technical: bool) -> alt.Chart:
@@ -206,15 +224,19 @@ def _zone_label() -> str:
     return clock.label(_default_zone())
 
 
-def table(where: SubmissionFilter) -> Entry | None:
-    """Fifty entries a page, newest first, in the reader's time; returns the one opened, if any."""
+def search(where: SubmissionFilter) -> Page:
+    """The page of entries the filters match (the first one again when the filters changed)."""
     state = st.session_state
     if state.get("log.filter") != repr(where):  # new filters: back to the first page
         state["log.filter"], state["log.page"], state["log.open"] = repr(where), 1, None
+    return log.page(resources.journal(), where, int(state.get("log.page", 1)), PER_PAGE)
+
+
+def table(found: Page) -> Entry | None:
+    """Fifty entries a page, newest first, in the reader's time; returns the one opened, if any."""
+    state = st.session_state
     _recover()
     _resent_elsewhere()
-    number = int(state.get("log.page", 1))
-    found = log.page(resources.journal(), where, number, PER_PAGE)
     if found.total == 0:
         st.info("Nothing matches these filters.", icon=":material/search_off:")
         return None
@@ -240,7 +262,8 @@ def table(where: SubmissionFilter) -> Entry | None:
     )
     back, where_at, forward, _ = st.columns([1, 2, 1, 3], vertical_alignment="center")
     back.button("‹ Newer", key="log.newer", disabled=found.page <= 1, on_click=_turn, args=(-1,))
-    where_at.caption(f"Page {found.page} of {found.pages} · {found.total:,} entries")
+    more = "+" if found.total_capped else ""
+    where_at.caption(f"Page {found.page} of {found.pages}{more} · {found.total_text} entries")
     forward.button("Older ›", key="log.older", disabled=found.page >= found.pages, on_click=_turn, args=(1,))
     # Select-box options are plain text: kept on one line and short, not escaped.
     labels = {

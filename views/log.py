@@ -8,8 +8,9 @@ from ui import log_page
 
 st.title("Submission log")
 where = log_page.filters()
-log_page.overview(where)
-chosen = log_page.table(where)
+found = log_page.search(where)
+log_page.overview(where, found)
+chosen = log_page.table(found)
 if chosen is not None:
     log_page.detail(chosen)
 log_page.export_and_retention(where)

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from bench.sandbox_process import sandbox_process
 from kapture import KaptureClient, OrderPayload, default_payload
+from sandbox import DEMO_PASSWORD, DEMO_USERNAME
 from services.journal import open_journal
 from services.settings import load_settings
 from services.submit import Context, Submitter
@@ -41,7 +42,8 @@ def main() -> None:
 
 
 def _run(url: str, database_url: str, orders: int) -> tuple[list[float], list[float]]:
-    profile = load_settings({}).profile.at(url)
+    login = {"KAPTURE_BASE_URL": url, "KAPTURE_USERNAME": DEMO_USERNAME, "KAPTURE_PASSWORD": DEMO_PASSWORD}
+    profile = load_settings(login).profile
     journal = open_journal(database_url, pending_grace=timedelta(minutes=5))
     bare_ms: list[float] = []
     journaled_ms: list[float] = []
@@ -51,7 +53,8 @@ def _run(url: str, database_url: str, orders: int) -> tuple[list[float], list[fl
         for n in range(20 + orders):  # the first 20 warm both paths up
             payload = _order(f"{run}-{n}")
             started = time.perf_counter()
-            assert client.add_order(payload).ok
+            answer = client.add_order(payload)
+            assert answer.ok, (answer.outcome, answer.http_status, answer.error, answer.message)
             bare = (time.perf_counter() - started) * 1000
 
             payload.order_info.erp_order_id += "-j"

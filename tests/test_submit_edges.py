@@ -133,10 +133,13 @@ def test_a_refused_form_order_is_journaled_as_the_json_it_was(submitter: Submitt
     payload = vendor_example()
     payload["customer_info"]["customer_name"] = "Ünal"
     payload["customer_info"]["email_id"] = "not an email"
+    payload["customer_info"]["phone"] = "12"
     refused = submitter.submit(payload)
     assert refused.status is Status.INVALID
     row = refused.submission
     assert row is not None and row.outcome == "invalid"
+    assert len(refused.problems) >= 2
+    assert row.message == " ".join(problem.message for problem in refused.problems)
     assert json.loads(row.request_body) == payload
     assert "Ünal" in row.request_body
 
@@ -163,7 +166,21 @@ def test_phones_are_keyed_in_the_journal_s_own_region(
     payload["customer_info"]["phone"] = "050 123 4567"
     sent = submitter.submit(payload)
     assert sent.submission is not None and sent.submission.phone_key == "+971501234567"
+    again = submitter.submit(payload, confirm_duplicate=True)  # past the duplicate guard on purpose
+    assert again.submission is not None and again.submission.phone_key == "+971501234567"
     payload["customer_info"]["email_id"] = "not an email"
     refused = submitter.submit(payload)
     assert refused.status is Status.INVALID
     assert refused.submission is not None and refused.submission.phone_key == "+971501234567"
+
+
+def test_a_refused_update_is_logged_under_the_order_it_was_for(submitter: Submitter) -> None:
+    # No answer names the order: the log can only say which one from the request itself.
+    payload = vendor_example()
+    payload["order_info"]["order_id"] = " 23518266 "
+    payload["customer_info"]["email_id"] = "not an email"
+    payload["customer_info"]["customer_name"] = 42  # not text: logged as no name, not as "42"
+    refused = submitter.submit(payload, operation="update")
+    assert refused.status is Status.INVALID and refused.submission is not None
+    assert refused.submission.order_id == "23518266"
+    assert refused.submission.customer_name == ""

@@ -279,6 +279,7 @@ def test_the_search_box_finds_an_order_id(seeded: dict[str, list[Seeded]]) -> No
     at = open_log()
     at.text_input(key="log.text").input("23000010").run()
     shows(at, [wanted])
+    assert page_caption(at) == "Page 1 of 1 · 1 entry"
 
 
 def test_filters_combine(seeded: dict[str, list[Seeded]]) -> None:

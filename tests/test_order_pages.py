@@ -574,3 +574,14 @@ def test_after_an_order_went_through_the_question_offers_to_update_it(sandbox: S
     at.switch_page(UPDATE).run()  # AppTest reruns the page it was told, not the one the app switched to
     assert at.text_input(key="update.order_id").value == order_id
     assert len(sandbox.state.requests) == 1
+
+
+def test_a_setup_mistake_tells_staff_who_can_fix_it_and_sends_nothing(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAPTURE_BASE_URL", sandbox.url.replace("http://", "http://who:s3cret@"))
+    at = submit(filled_order(open_page(NEW)))
+    shown = texts(at)
+    assert "Nothing was sent. Order Desk is not set up right: ask whoever looks after it" in shown
+    assert "s3cret" not in shown
+    assert len(sandbox.state.requests) == 0

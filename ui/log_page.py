@@ -263,7 +263,8 @@ def table(found: Page) -> Entry | None:
     back, where_at, forward, _ = st.columns([1, 2, 1, 3], vertical_alignment="center")
     back.button("‹ Newer", key="log.newer", disabled=found.page <= 1, on_click=_turn, args=(-1,))
     more = "+" if found.total_capped else ""
-    where_at.caption(f"Page {found.page} of {found.pages}{more} · {found.total_text} entries")
+    entries = "entry" if found.total == 1 and not found.total_capped else "entries"
+    where_at.caption(f"Page {found.page} of {found.pages}{more} · {found.total_text} {entries}")
     forward.button("Older ›", key="log.older", disabled=found.page >= found.pages, on_click=_turn, args=(1,))
     # Select-box options are plain text: kept on one line and short, not escaped.
     labels = {

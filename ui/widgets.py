@@ -15,8 +15,14 @@ SEND_BLOCKERS = (SettingsError, JournalUnavailable)
 
 def nothing_sent(exc: Exception) -> None:
     """Say that a send was stopped before anything left, and why, in the error's own plain words."""
-    why = "Order Desk is not set up right: " if isinstance(exc, SettingsError) else ""
-    st.error(f"Nothing was sent. {why}{md(exc)}", icon=":material/error:")
+    if isinstance(exc, SettingsError):  # staff cannot fix it: say who can, then the detail for them
+        st.error(
+            "Nothing was sent. Order Desk is not set up right: ask whoever looks after it to fix this. "
+            f"For them: {md(exc)}",
+            icon=":material/error:",
+        )
+        return
+    st.error(f"Nothing was sent. {md(exc)}", icon=":material/error:")
 
 
 def connection_badge(profile: Profile) -> None:

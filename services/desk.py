@@ -138,6 +138,30 @@ def kept_name(journal: Journal, desk: Desk) -> str:
     return name if isinstance(name, str) else ""
 
 
+def keep_sending(journal: Journal, desk: Desk, form: str, token: str) -> None:
+    """Note the send under way from a form: a refresh before its answer can find the answer again."""
+    _write(journal, desk, _sending(form), json.dumps(token))
+
+
+def kept_sending(journal: Journal, desk: Desk, form: str) -> str | None:
+    """The token of the send under way from a form when the page was left, if any."""
+    content = _read(journal, desk, _sending(form))
+    try:
+        token = json.loads(content) if content else None
+    except ValueError:
+        return None
+    return token if isinstance(token, str) and token else None
+
+
+def forget_sending(journal: Journal, desk: Desk, form: str) -> None:
+    """The send's answer is on screen: nothing to find again."""
+    forget(journal, desk, _sending(form))
+
+
+def _sending(form: str) -> str:
+    return f"{form}.sending"
+
+
 def forget(journal: Journal, desk: Desk, form: str) -> None:
     """Drop what was kept for a form: its order was sent, or the form was cleared."""
     try:

@@ -438,3 +438,25 @@ def test_a_refresh_while_sending_does_not_send_the_order_twice(page: Page, desk:
     assert len(desk.sandbox.state.requests) == 1
     assert [order.customer_name for order in desk.sandbox.state.orders()] == [name]
     shot(page, "new_order_after_refresh.png")
+
+
+def test_a_refresh_while_an_order_is_on_its_way_shows_its_answer_and_sends_nothing_again(
+    page: Page, desk: Desk
+) -> None:
+    """The refreshed page finds the answer of the send the old one started (review finding)."""
+    desk.sandbox.set_faults(latency_ms=2500)
+    open_new_order(page, desk)
+    name = customer()
+    fill_order(page, name)
+    button(page, "Submit order").click()
+    expect(button(page, "Sending to Kapture…")).to_be_visible(timeout=2000)
+    page.reload()
+    see(page, "Kapture took the order.")
+    stored = desk.sandbox.state.orders()
+    assert [order.customer_name for order in stored] == [name]
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(str(stored[0].order_id))
+    page.reload()  # the answer was shown: a second refresh does not look for it again
+    expect(button(page, "Submit order")).to_be_visible(timeout=WAIT_MS)
+    settle(page)
+    expect(page.get_by_text("Kapture took the order.")).to_have_count(0)
+    assert len(desk.sandbox.state.requests) == 1

@@ -191,3 +191,16 @@ def test_rows_without_an_owner_go_after_a_week(journal: Journal) -> None:
         session.add(SavedForm(desk=key, form="order", content="{}", updated_at=long_ago))
     desk.owns(journal, desk.Desk(desk.new_desk(), identity(TOKEN_A)))
     assert rows(journal, key) == {}
+
+
+def test_a_send_under_way_is_found_by_its_browser_only_and_forgotten_once_answered(journal: Journal) -> None:
+    mine = desk.Desk(desk.new_desk(), identity(TOKEN_A))
+    desk.keep_sending(journal, mine, "order", "token-1")
+    assert desk.kept_sending(journal, mine, "order") == "token-1"
+    assert desk.kept_sending(journal, mine, "update") is None
+    theirs = desk.Desk(mine.key, identity(TOKEN_B))
+    assert desk.kept_sending(journal, theirs, "order") is None  # a copied link learns no token
+    desk.forget_sending(journal, theirs, "order")  # and cannot clear it
+    assert desk.kept_sending(journal, mine, "order") == "token-1"
+    desk.forget_sending(journal, mine, "order")
+    assert desk.kept_sending(journal, mine, "order") is None

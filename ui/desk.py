@@ -14,6 +14,7 @@ each other.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -180,3 +181,32 @@ def sent(ns: str, draft: Draft) -> None:
         except SEND_BLOCKERS:
             return
     st.session_state[f"{ns}.kept"] = draft.to_dict()
+
+
+def sending(ns: str, token: str) -> None:
+    """Note form ``ns``'s send under way under the desk (call before sending), for a refresh."""
+    desk = _desk()
+    if desk is not None:
+        with contextlib.suppress(*SEND_BLOCKERS):
+            kept.keep_sending(resources.journal(), desk, ns, token)
+
+
+def answered(ns: str) -> None:
+    """Form ``ns``'s send has its answer on screen (or never left): nothing to find after a refresh."""
+    desk = _desk()
+    if desk is not None:
+        with contextlib.suppress(*SEND_BLOCKERS):
+            kept.forget_sending(resources.journal(), desk, ns)
+
+
+def sent_before_refresh(ns: str) -> str | None:
+    """The token of a send from form ``ns`` still under way when this tab was refreshed, once a session."""
+    state = st.session_state
+    desk = _desk()
+    if desk is None or not state[_RESTORE] or state.get(f"{ns}.sending_checked"):
+        return None
+    state[f"{ns}.sending_checked"] = True
+    try:
+        return kept.kept_sending(resources.journal(), desk, ns)
+    except SEND_BLOCKERS:
+        return None

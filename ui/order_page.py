@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import streamlit as st
@@ -78,16 +79,21 @@ def _answered(ns: str, done: Submitted | None) -> None:
     if row is not None and meaning(row.outcome, row.http_status).may_have_created:
         desk.sent(ns, order_form.read(ns))  # a refresh must not bring back an order that may exist already
     once.sent(ns)
+    desk.answered(ns)
 
 
 def _recover(ns: str) -> None:
     """A send whose run was cut short (the person typed or clicked while it went): its answer."""
     state = st.session_state
     token = once.cut_short(ns)
+    refreshed = not token and (token := desk.sent_before_refresh(ns)) is not None
     if not token:
         return
+    # A page refreshed while its order was on its way: the answer, not silence (it may take a while).
+    finding = "Finding the answer to the order sent before the page was reloaded…"
     try:
-        done = resources.submitter().answer_of(token)
+        with st.spinner(finding) if refreshed else contextlib.nullcontext():
+            done = resources.submitter().answer_of(token)
     except SEND_BLOCKERS:
         return
     if done is not None:
@@ -206,6 +212,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str
     # Written before sending: if the person touches anything while it goes, Streamlit ends this
     # run before the answer is stored, and the next run reads it back from the journal (_recover).
     once.sending(ns, token)
+    desk.sending(ns, token)  # and for a refresh, which starts a new session
     try:
         state[f"{ns}.last"] = resources.submitter().submit(
             payload,
@@ -217,6 +224,7 @@ def _submit(ns: str, draft: Draft, *, updating: bool, confirm: bool, region: str
     except SEND_BLOCKERS as exc:
         state.pop(f"{ns}.last", None)
         once.sent(ns)
+        desk.answered(ns)
         state[f"{ns}.blocked"] = exc  # said under Submit once the page is drawn again
 
 

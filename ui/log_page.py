@@ -499,16 +499,8 @@ def _resend(row: Entry, *, confirm: bool) -> None:
 def _recover() -> None:
     """A "Send again" whose run was cut short (the person typed or clicked while it went): its answer."""
     state = st.session_state
-    token = once.cut_short("log")
-    if not token:
-        return
-    try:
-        done = resources.submitter().answer_of(token)
-    except SEND_BLOCKERS:
-        return
-    if done is not None:
+    if (done := once.recovered("log")) is not None:
         state[_RESENT] = (state.get(_RESENDING), done)
-    once.sent("log")
 
 
 def _show_resent(done: Submitted, *, entry: int | None = None) -> None:

@@ -7,6 +7,10 @@ import uuid
 
 import streamlit as st
 
+from services.submit import Submitted
+from ui import resources
+from ui.widgets import SEND_BLOCKERS
+
 
 def token(ns: str, content: str) -> str:
     """The token for sending ``content`` from page ``ns`` now.
@@ -36,6 +40,22 @@ def sent(ns: str) -> None:
 def cut_short(ns: str) -> str | None:
     """The token of a send whose run ended before its answer was stored, if any."""
     return st.session_state.get(f"{ns}.in_flight") or None
+
+
+def recovered(ns: str) -> Submitted | None:
+    """The answer of ``ns``'s send whose run was cut short, read back from the journal (None: none).
+
+    Waits while the answer is still on its way; the send is then done (``sent``).
+    """
+    token = cut_short(ns)
+    if not token:
+        return None
+    try:
+        done = resources.submitter().answer_of(token)
+    except SEND_BLOCKERS:
+        return None
+    sent(ns)
+    return done
 
 
 def again(ns: str, answered: int | None) -> None:

@@ -351,17 +351,8 @@ def code_snippets(text: str) -> None:
 def _recover() -> None:
     # Streamlit ends a run to start the next when the person touches anything: a send cut short
     # that way has its answer in the journal, under its token.
-    state = st.session_state
-    token = once.cut_short("editor")
-    if not token:
-        return
-    try:
-        done = resources.submitter().answer_of(token)
-    except SEND_BLOCKERS:
-        return
-    if done is not None:
-        state["editor.last"] = done
-    once.sent("editor")
+    if (done := once.recovered("editor")) is not None:
+        st.session_state["editor.last"] = done
 
 
 def _send(text: str, *, confirm: bool, headers: dict[str, str] | None = None) -> None:
